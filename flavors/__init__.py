@@ -1,0 +1,8 @@
+"""Built-in flavors, each in its own folder: a light flavor/config module and an implementation.
+
+`BUILTIN_FLAVORS` lists the dotted paths of their Flavor classes; the host registers them at start.
+"""
+
+BUILTIN_FLAVORS = [
+    "flavorhost.flavors.local_artifact_store.flavor.LocalArtifactStoreFlavor",
+]

@@ -1,0 +1,1 @@
+"""The `local` artifact store: files in a directory of this machine."""

@@ -1,0 +1,194 @@
+"""The host daemon: one per `$FLAVORHOST_HOME`, listening on `host.sock` (mode 0600).
+
+Wires the registry, the flavor loader, the supervisor, the Registry and Host services and the
+component proxy into one gRPC server, and owns them until it stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent import futures
+from pathlib import Path
+from typing import IO, Any
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+import flavorhost
+from flavorhost.configs import validate_config
+from flavorhost.enums import StackComponentType
+from flavorhost.flavors import BUILTIN_FLAVORS
+from flavorhost.generated.v1 import artifact_store_pb2, host_pb2, host_pb2_grpc
+from flavorhost.home import flavorhost_home, host_address, host_socket_path
+from flavorhost.host.flavor_loader import FlavorLoader
+from flavorhost.host.proxy import ComponentProxy, methods_of
+from flavorhost.host.registry import FlavorRecord, Registry
+from flavorhost.host.registry_service import RegistryService
+from flavorhost.host.supervisor import Supervisor
+from flavorhost.protocol import SERVER_OPTIONS
+from flavorhost.wire import type_to_proto
+
+logger = logging.getLogger(__name__)
+
+# The generated file of each component type's service: the proxy forwards all their methods.
+COMPONENT_SERVICES = {StackComponentType.ARTIFACT_STORE: artifact_store_pb2.DESCRIPTOR}
+DEFAULT_NAME = "default"
+
+
+class HostAlreadyRunning(RuntimeError):
+    """Another host holds this home's lock."""
+
+
+class HostService(host_pb2_grpc.HostServicer):
+    """Status and Stop."""
+
+    def __init__(self, daemon: HostDaemon) -> None:
+        self._daemon = daemon
+
+    def GetStatus(self, request: host_pb2.GetStatusRequest, context: Any) -> host_pb2.HostStatus:
+        return self._daemon.status()
+
+    def Stop(self, request: host_pb2.StopRequest, context: Any) -> host_pb2.StopResponse:
+        self._daemon.request_stop()
+        return host_pb2.StopResponse()
+
+
+class HostDaemon:
+    """The host process's single owner of its lock, registry, sidecars and server."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.address = host_address(home)
+        self.started = time.time()
+        self._stop = threading.Event()
+        self._lock_file = self._acquire_lock()
+        self.registry = Registry(home / "registry.db")
+        self.loader = FlavorLoader()
+        self.supervisor = Supervisor(home, self.registry, self.loader)
+        self._seed()
+        self._server = grpc.server(
+            futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="host"),
+            options=SERVER_OPTIONS,
+            handlers=[ComponentProxy(self.supervisor, methods_of(COMPONENT_SERVICES))],
+        )
+        host_pb2_grpc.add_RegistryServicer_to_server(
+            RegistryService(self.registry, self.loader, self.supervisor), self._server
+        )
+        host_pb2_grpc.add_HostServicer_to_server(HostService(self), self._server)
+        health_servicer = health.HealthServicer()
+        health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+        health_pb2_grpc.add_HealthServicer_to_server(health_servicer, self._server)
+
+    def _acquire_lock(self) -> IO[str]:
+        lock = open(self.home / "host.lock", "a+")  # noqa: SIM115 - held for the host's life
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            pid = lock.read().strip() or "?"
+            lock.close()
+            raise HostAlreadyRunning(f"a host is already running for {self.home} (pid {pid})")
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        return lock
+
+    def _seed(self) -> None:
+        """Registers the built-in flavors, and the default stack on first start."""
+        for source in BUILTIN_FLAVORS:
+            loaded = self.loader.load(source)
+            self.registry.put_flavor(
+                FlavorRecord(loaded.type, loaded.name, source, "", True), replace=True
+            )
+        if self.registry.active_stack_name() is not None:
+            return
+        kind = StackComponentType.ARTIFACT_STORE
+        if not any(c.name == DEFAULT_NAME for c in self.registry.list_components(kind)):
+            path = str(self.home / "local_stores" / DEFAULT_NAME)
+            config_class = self.loader.load(BUILTIN_FLAVORS[0]).config_class
+            validate_config(config_class, {"path": path}, "local")
+            self.registry.add_component(kind, DEFAULT_NAME, "local", {"path": path})
+        if not any(s.name == DEFAULT_NAME for s in self.registry.list_stacks()):
+            self.registry.add_stack(DEFAULT_NAME, {kind: DEFAULT_NAME})
+        self.registry.set_active_stack(DEFAULT_NAME)
+
+    def serve(self) -> None:
+        """Listens on the socket and blocks until stopped."""
+        socket_path = host_socket_path(self.home)
+        socket_path.unlink(missing_ok=True)  # stale: we hold the lock
+        old_umask = os.umask(0o177)
+        try:
+            self._server.add_insecure_port(self.address)
+            self._server.start()
+        finally:
+            os.umask(old_umask)
+        os.chmod(socket_path, 0o600)
+        logger.info("host %d listening on %s", os.getpid(), self.address)
+        while not self._stop.wait(timeout=3600):
+            pass
+        self.close()
+
+    def request_stop(self) -> None:
+        """Makes `serve()` return (after answering the current calls)."""
+        self._stop.set()
+
+    def status(self) -> host_pb2.HostStatus:
+        """The host and its sidecars."""
+        return host_pb2.HostStatus(
+            pid=os.getpid(),
+            address=self.address,
+            started=self.started,
+            version=flavorhost.__version__,
+            sidecars=[
+                host_pb2.SidecarStatus(
+                    pid=s.process.pid,
+                    flavor=s.flavor.name,
+                    type=type_to_proto(s.flavor.type),
+                    components=s.components,
+                    started=s.started,
+                    state="running" if s.alive else "exited",
+                    log_path=str(s.log_path),
+                    runtime=s.runtime,
+                )
+                for s in self.supervisor.sidecars()
+            ],
+        )
+
+    def close(self) -> None:
+        """Stops the server, the sidecars and the registry; removes the socket; unlocks."""
+        self._server.stop(grace=2).wait(5)
+        self.supervisor.close()
+        self.registry.close()
+        host_socket_path(self.home).unlink(missing_ok=True)
+        self._lock_file.close()
+        logger.info("host stopped")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m flavorhost.host`: serve in the foreground until SIGTERM, SIGINT or Stop."""
+    parser = argparse.ArgumentParser(prog="flavorhost-host", description=__doc__)
+    parser.add_argument("--home", type=Path, help="state folder (default $FLAVORHOST_HOME)")
+    options = parser.parse_args(argv)
+    if options.home:
+        os.environ["FLAVORHOST_HOME"] = str(options.home.absolute())
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format=f"%(asctime)s host[{os.getpid()}] %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        daemon = HostDaemon(flavorhost_home())
+    except HostAlreadyRunning as error:
+        logger.info("%s", error)
+        raise SystemExit(3) from None
+    signal.signal(signal.SIGTERM, lambda *_: daemon.request_stop())
+    signal.signal(signal.SIGINT, lambda *_: daemon.request_stop())
+    daemon.serve()

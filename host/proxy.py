@@ -1,0 +1,141 @@
+"""The proxy entry point: the host serves every component service and forwards each call.
+
+Requests and responses pass through as raw bytes: the host never decodes a message, so the
+same code forwards every method of every component type. The component is named by the call's
+`flavorhost-component` metadata; its type is the service's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from google.protobuf.descriptor import FileDescriptor
+
+from flavorhost import errors
+from flavorhost.enums import StackComponentType
+from flavorhost.host.sidecar_process import log_tail
+from flavorhost.host.supervisor import Route, Supervisor
+from flavorhost.protocol import COMPONENT_METADATA_KEY
+
+logger = logging.getLogger(__name__)
+
+NO_DEADLINE_SECONDS = 10 * 365 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class Method:
+    """One forwarded method."""
+
+    path: str
+    kind: StackComponentType
+    client_streaming: bool
+    server_streaming: bool
+
+
+def methods_of(files: dict[StackComponentType, FileDescriptor]) -> dict[str, Method]:
+    """Every method of every component service, by its path `/package.Service/Method`."""
+    methods = {}
+    for kind, file in files.items():
+        for service in file.services_by_name.values():
+            for method in service.methods:
+                path = f"/{service.full_name}/{method.name}"
+                methods[path] = Method(
+                    path, kind, method.client_streaming, method.server_streaming
+                )
+    return methods
+
+
+def _timeout(context: grpc.ServicerContext) -> float | None:
+    """The client's remaining deadline, or None when it set none (gRPC reports infinity)."""
+    remaining = context.time_remaining()
+    return None if remaining is None or remaining > NO_DEADLINE_SECONDS else remaining
+
+
+class ComponentProxy(grpc.GenericRpcHandler):
+    """Forwards component calls to the right sidecar without decoding them."""
+
+    def __init__(self, supervisor: Supervisor, methods: dict[str, Method]) -> None:
+        self._supervisor = supervisor
+        self._methods = methods
+
+    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+        method = self._methods.get(handler_call_details.method)
+        if method is None:
+            return None
+        if method.client_streaming and method.server_streaming:
+            return grpc.stream_stream_rpc_method_handler(self._streaming(method))
+        if method.client_streaming:
+            return grpc.stream_unary_rpc_method_handler(self._unary(method))
+        if method.server_streaming:
+            return grpc.unary_stream_rpc_method_handler(self._streaming(method))
+        return grpc.unary_unary_rpc_method_handler(self._unary(method))
+
+    def _route(self, method: Method, context: grpc.ServicerContext) -> Route:
+        metadata = dict(context.invocation_metadata() or ())
+        name = str(metadata.get(COMPONENT_METADATA_KEY, ""))
+        try:
+            if not name:
+                raise ValueError(
+                    f"{method.path} needs the metadata {COMPONENT_METADATA_KEY!r} naming the "
+                    "component to call"
+                )
+            return self._supervisor.route(method.kind, name)
+        except Exception as error:
+            errors.abort(context, error)
+
+    def _relay(self, route: Route, context: grpc.ServicerContext, error: grpc.RpcError) -> None:
+        """Ends the client's call with the sidecar's status, details and trailers unchanged."""
+        call: Any = error
+        if call.code() == grpc.StatusCode.UNAVAILABLE and not route.sidecar.alive:
+            sidecar = route.sidecar
+            errors.abort(
+                context,
+                errors.ComponentUnavailableError(
+                    f"the sidecar of flavor {sidecar.flavor.name!r} (pid {sidecar.process.pid}) "
+                    f"died with exit code {sidecar.process.returncode}; the next call restarts "
+                    f"it. Its log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
+                ),
+            )
+        context.set_trailing_metadata(call.trailing_metadata() or ())
+        context.abort(call.code(), call.details() or "")
+
+    def _unary(self, method: Method) -> Callable[[Any, grpc.ServicerContext], bytes]:
+        def forward(request: Any, context: grpc.ServicerContext) -> bytes:
+            route = self._route(method, context)
+            callable_ = (
+                route.sidecar.channel.stream_unary(method.path)
+                if method.client_streaming
+                else route.sidecar.channel.unary_unary(method.path)
+            )
+            try:
+                response: bytes = callable_(
+                    request, metadata=route.metadata, timeout=_timeout(context)
+                )
+            except grpc.RpcError as error:
+                self._relay(route, context, error)
+                raise
+            return response
+
+        return forward
+
+    def _streaming(self, method: Method) -> Callable[[Any, grpc.ServicerContext], Iterator[bytes]]:
+        def forward(request: Any, context: grpc.ServicerContext) -> Iterator[bytes]:
+            route = self._route(method, context)
+            callable_ = (
+                route.sidecar.channel.stream_stream(method.path)
+                if method.client_streaming
+                else route.sidecar.channel.unary_stream(method.path)
+            )
+            call = callable_(request, metadata=route.metadata, timeout=_timeout(context))
+            context.add_callback(call.cancel)
+            try:
+                yield from call
+            except grpc.RpcError as error:
+                self._relay(route, context, error)
+                raise
+
+        return forward

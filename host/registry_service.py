@@ -1,0 +1,239 @@
+"""The Registry gRPC service: validates with config classes, stores in the Registry."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+from flavorhost.configs import describe_fields, mask_secrets, parse_cli_values, validate_config
+from flavorhost.enums import StackComponentType
+from flavorhost.errors import EntityExistsError, servicer_errors
+from flavorhost.generated.v1 import host_pb2 as pb
+from flavorhost.generated.v1 import host_pb2_grpc
+from flavorhost.host.flavor_loader import FlavorLoader, LoadedFlavor
+from flavorhost.host.registry import ComponentRecord, FlavorRecord, Registry, StackRecord
+from flavorhost.host.supervisor import Supervisor
+from flavorhost.wire import required_type, type_from_proto, type_to_proto
+
+
+class RegistryService(host_pb2_grpc.RegistryServicer):
+    """Flavors, components and stacks over gRPC."""
+
+    def __init__(self, registry: Registry, loader: FlavorLoader, supervisor: Supervisor) -> None:
+        self._registry = registry
+        self._loader = loader
+        self._supervisor = supervisor
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _load(self, flavor: FlavorRecord) -> LoadedFlavor:
+        return self._loader.load(flavor.source, flavor.source_root)
+
+    def _flavor_message(self, flavor: FlavorRecord) -> pb.Flavor:
+        loaded = self._load(flavor)
+        return pb.Flavor(
+            name=flavor.name,
+            type=type_to_proto(flavor.type),
+            source=flavor.source,
+            source_root=flavor.source_root,
+            builtin=flavor.builtin,
+            fields=[
+                pb.ConfigField(
+                    name=f.name,
+                    type=f.type,
+                    required=f.required,
+                    default_json=f.default_json,
+                    secret=f.secret,
+                    description=f.description,
+                )
+                for f in describe_fields(loaded.config_class)
+            ],
+            config_schema_json=json.dumps(loaded.config_class.model_json_schema()),
+            docs_url=loaded.docs_url or "",
+        )
+
+    def _component_message(self, component: ComponentRecord) -> pb.Component:
+        flavor = self._registry.get_flavor(component.type, component.flavor)
+        config_class = self._load(flavor).config_class
+        shown = validate_config(config_class, component.config, flavor.name).model_dump(mode="json")
+        return pb.Component(
+            id=component.id,
+            type=type_to_proto(component.type),
+            name=component.name,
+            flavor=component.flavor,
+            config_json=json.dumps(mask_secrets(config_class, shown)),
+            created=component.created,
+            updated=component.updated,
+        )
+
+    def _stack_message(self, stack: StackRecord) -> pb.Stack:
+        return pb.Stack(
+            id=stack.id,
+            name=stack.name,
+            components=[self._component_message(c) for c in stack.members.values()],
+            active=self._registry.active_stack_name() == stack.name,
+        )
+
+    def _validated(
+        self,
+        kind: StackComponentType,
+        flavor_name: str,
+        base: dict[str, Any],
+        values: dict[str, str],
+        config_json: str,
+    ) -> dict[str, Any]:
+        """The config to store: base, then CLI values, then JSON values, validated."""
+        flavor = self._registry.get_flavor(kind, flavor_name)
+        config_class = self._load(flavor).config_class
+        merged = {**base, **parse_cli_values(config_class, dict(values))}
+        if config_json:
+            extra = json.loads(config_json)
+            if not isinstance(extra, dict):
+                raise ValueError("config_json must be a JSON object")
+            merged.update(extra)
+        config = validate_config(config_class, merged, flavor.name)
+        stored: dict[str, Any] = config.model_dump(mode="json", include=set(merged))
+        return stored
+
+    # --- flavors ----------------------------------------------------------------------------
+
+    @servicer_errors
+    def RegisterFlavor(self, request: pb.RegisterFlavorRequest, context: Any) -> pb.Flavor:
+        kind = required_type(request.type)
+        loaded = self._loader.load(request.source, request.source_root)
+        if loaded.type != kind:
+            raise ValueError(
+                f"{request.source} is a {loaded.type.value.replace('_', ' ')} flavor, not a "
+                f"{kind.value.replace('_', ' ')} flavor; register it with "
+                f"`flavorhost {loaded.type.cli_name} flavor register {request.source}`"
+            )
+        record = FlavorRecord(kind, loaded.name, request.source, request.source_root, False)
+        existing = next(
+            (f for f in self._registry.list_flavors(kind) if f.name == loaded.name), None
+        )
+        same_source = existing is not None and (existing.source, existing.source_root) == (
+            record.source,
+            record.source_root,
+        )
+        if existing is not None and existing.builtin:
+            raise EntityExistsError(
+                f"{loaded.name!r} is the name of a built-in {kind.value.replace('_', ' ')} "
+                "flavor; give your flavor a globally unique name"
+            )
+        self._registry.put_flavor(record, replace=same_source)
+        self._supervisor.forget_flavor(kind, loaded.name)
+        return self._flavor_message(record)
+
+    @servicer_errors
+    def ListFlavors(self, request: pb.ListFlavorsRequest, context: Any) -> pb.ListFlavorsResponse:
+        kind = type_from_proto(request.type, required=False)
+        flavors = [
+            pb.Flavor(
+                name=f.name,
+                type=type_to_proto(f.type),
+                source=f.source,
+                source_root=f.source_root,
+                builtin=f.builtin,
+            )
+            for f in self._registry.list_flavors(kind)
+        ]
+        return pb.ListFlavorsResponse(flavors=flavors)
+
+    @servicer_errors
+    def GetFlavor(self, request: pb.GetFlavorRequest, context: Any) -> pb.Flavor:
+        return self._flavor_message(
+            self._registry.get_flavor(required_type(request.type), request.name)
+        )
+
+    @servicer_errors
+    def DeleteFlavor(
+        self, request: pb.DeleteFlavorRequest, context: Any
+    ) -> pb.DeleteFlavorResponse:
+        kind = required_type(request.type)
+        self._registry.delete_flavor(kind, request.name)
+        self._supervisor.forget_flavor(kind, request.name)
+        return pb.DeleteFlavorResponse()
+
+    # --- components -------------------------------------------------------------------------
+
+    @servicer_errors
+    def RegisterComponent(
+        self, request: pb.RegisterComponentRequest, context: Any
+    ) -> pb.Component:
+        kind = required_type(request.type)
+        config = self._validated(kind, request.flavor, {}, dict(request.values), request.config_json)
+        component = self._registry.add_component(kind, request.name, request.flavor, config)
+        return self._component_message(component)
+
+    @servicer_errors
+    def ListComponents(
+        self, request: pb.ListComponentsRequest, context: Any
+    ) -> pb.ListComponentsResponse:
+        kind = type_from_proto(request.type, required=False)
+        return pb.ListComponentsResponse(
+            components=[self._component_message(c) for c in self._registry.list_components(kind)]
+        )
+
+    @servicer_errors
+    def GetComponent(self, request: pb.GetComponentRequest, context: Any) -> pb.Component:
+        return self._component_message(
+            self._registry.get_component(required_type(request.type), request.name)
+        )
+
+    @servicer_errors
+    def UpdateComponent(self, request: pb.UpdateComponentRequest, context: Any) -> pb.Component:
+        kind = required_type(request.type)
+        current = self._registry.get_component(kind, request.name)
+        config = self._validated(
+            kind, current.flavor, current.config, dict(request.values), request.config_json
+        )
+        updated = self._registry.update_component(kind, request.name, config)
+        self._supervisor.forget(kind, request.name)
+        return self._component_message(updated)
+
+    @servicer_errors
+    def DeleteComponent(
+        self, request: pb.DeleteComponentRequest, context: Any
+    ) -> pb.DeleteComponentResponse:
+        kind = required_type(request.type)
+        self._registry.delete_component(kind, request.name)
+        self._supervisor.forget(kind, request.name)
+        return pb.DeleteComponentResponse()
+
+    # --- stacks -----------------------------------------------------------------------------
+
+    @servicer_errors
+    def RegisterStack(self, request: pb.RegisterStackRequest, context: Any) -> pb.Stack:
+        members: dict[StackComponentType, str] = {}
+        for member in request.members:
+            kind = required_type(member.type)
+            if kind in members:
+                raise ValueError(f"a stack takes one {kind.value}; got two")
+            members[kind] = member.component
+        return self._stack_message(self._registry.add_stack(request.name, members))
+
+    @servicer_errors
+    def ListStacks(self, request: pb.ListStacksRequest, context: Any) -> pb.ListStacksResponse:
+        return pb.ListStacksResponse(
+            stacks=[self._stack_message(s) for s in self._registry.list_stacks()]
+        )
+
+    @servicer_errors
+    def GetStack(self, request: pb.GetStackRequest, context: Any) -> pb.Stack:
+        name = request.name or self._registry.active_stack_name()
+        if not name:
+            raise ValueError("no stack is active; activate one with `flavorhost stack set NAME`")
+        return self._stack_message(self._registry.get_stack(name))
+
+    @servicer_errors
+    def SetActiveStack(self, request: pb.SetActiveStackRequest, context: Any) -> pb.Stack:
+        return self._stack_message(self._registry.set_active_stack(request.name))
+
+    @servicer_errors
+    def DeleteStack(self, request: pb.DeleteStackRequest, context: Any) -> pb.DeleteStackResponse:
+        self._registry.delete_stack(request.name)
+        return pb.DeleteStackResponse()
+
+
+__all__ = ["RegistryService"]

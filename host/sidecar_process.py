@@ -1,0 +1,229 @@
+"""One sidecar process: launch, handshake, channel, configuration of its components, shutdown."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import selectors
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from flavorhost.errors import ComponentUnavailableError, from_rpc_error
+from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
+from flavorhost.host.registry import ComponentRecord, FlavorRecord
+from flavorhost.protocol import (
+    COMPONENT_METADATA_KEY,
+    COOKIE_ENV,
+    COOKIE_VALUE,
+    FLAVOR_SOURCE_ENV,
+    GRPC_OPTIONS,
+    SOCKET_DIR_ENV,
+    SOURCE_ROOT_ENV,
+    TOKEN_ENV,
+    TOKEN_METADATA_KEY,
+    Handshake,
+    HandshakeError,
+)
+from flavorhost.wire import type_from_proto
+
+logger = logging.getLogger(__name__)
+
+HANDSHAKE_TIMEOUT_SECONDS = 60.0
+CALL_TIMEOUT_SECONDS = 60.0
+STOP_GRACE_SECONDS = 5.0
+LOG_TAIL_LINES = 20
+
+
+def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
+    """The last lines of a log file, for error messages."""
+    try:
+        with open(path, "rb") as log:
+            log.seek(max(0, os.path.getsize(path) - 16384))
+            text = log.read().decode(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join(text.splitlines()[-lines:])
+
+
+class SidecarProcess:
+    """A running sidecar for one flavor, owned by the supervisor."""
+
+    def __init__(
+        self,
+        flavor: FlavorRecord,
+        process: subprocess.Popen[bytes],
+        channel: grpc.Channel,
+        token: str,
+        log_path: Path,
+        runtime: str,
+    ) -> None:
+        self.flavor = flavor
+        self.process = process
+        self.channel = channel
+        self.token = token
+        self.log_path = log_path
+        self.runtime = runtime
+        self.started = time.time()
+        self._configured: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._lifecycle = lifecycle_pb2_grpc.LifecycleStub(channel)
+
+    @classmethod
+    def launch(
+        cls, flavor: FlavorRecord, socket_dir: Path, log_path: Path, python: str = sys.executable
+    ) -> SidecarProcess:
+        """Starts the sidecar and waits for its handshake; ComponentUnavailableError on failure."""
+        token = secrets.token_urlsafe(32)
+        env = dict(os.environ)
+        env.update(
+            {
+                COOKIE_ENV: COOKIE_VALUE,
+                TOKEN_ENV: token,
+                FLAVOR_SOURCE_ENV: flavor.source,
+                SOURCE_ROOT_ENV: flavor.source_root,
+                SOCKET_DIR_ENV: str(socket_dir),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        argv: Sequence[str] = [python, "-m", "flavorhost.sidecar"]
+        with open(log_path, "ab") as log:
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=env,
+                cwd=flavor.source_root or None,
+            )
+        what = f"the sidecar of {flavor.type.value} flavor {flavor.name!r}"
+        try:
+            handshake = cls._read_handshake(process, what, log_path)
+            channel = grpc.insecure_channel(handshake.target, options=GRPC_OPTIONS)
+            info = lifecycle_pb2_grpc.LifecycleStub(channel).GetPluginInfo(
+                lifecycle_pb2.GetPluginInfoRequest(),
+                metadata=((TOKEN_METADATA_KEY, token),),
+                timeout=CALL_TIMEOUT_SECONDS,
+                wait_for_ready=True,
+            )
+        except BaseException:
+            process.kill()
+            process.wait(timeout=STOP_GRACE_SECONDS)
+            raise
+        kind = type_from_proto(info.component_type, required=False)
+        if info.flavor_name != flavor.name or kind != flavor.type:
+            process.kill()
+            raise ComponentUnavailableError(
+                f"{what} says it serves {kind} flavor {info.flavor_name!r}; "
+                "re-register the flavor so the registry matches its class"
+            )
+        logger.info("started %s: pid %d", what, process.pid)
+        return cls(flavor, process, channel, token, log_path, info.runtime)
+
+    @staticmethod
+    def _read_handshake(process: subprocess.Popen[bytes], what: str, log_path: Path) -> Handshake:
+        """Reads the first stdout line within the deadline and parses it."""
+        assert process.stdout is not None
+        deadline = time.monotonic() + HANDSHAKE_TIMEOUT_SECONDS
+        buffer = b""
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            while b"\n" not in buffer:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ComponentUnavailableError(
+                        f"{what} did not complete its handshake within "
+                        f"{HANDSHAKE_TIMEOUT_SECONDS:.0f}s; its log {log_path} ends with:\n"
+                        f"{log_tail(log_path)}"
+                    )
+                if not selector.select(timeout=min(remaining, 0.5)):
+                    continue
+                chunk = os.read(process.stdout.fileno(), 4096)
+                if not chunk:
+                    process.wait(timeout=STOP_GRACE_SECONDS)
+                    raise ComponentUnavailableError(
+                        f"{what} exited with code {process.returncode} before its handshake; "
+                        f"its log {log_path} ends with:\n{log_tail(log_path)}"
+                    )
+                buffer += chunk
+        line = buffer.split(b"\n", 1)[0].decode(errors="replace")
+        try:
+            return Handshake.parse(line)
+        except HandshakeError as error:
+            raise ComponentUnavailableError(f"{what} sent a bad handshake: {error}") from error
+
+    @property
+    def alive(self) -> bool:
+        """Whether the process still runs."""
+        return self.process.poll() is None
+
+    def metadata(self, component: str) -> tuple[tuple[str, str], ...]:
+        """Metadata for a call to one of this sidecar's components."""
+        return ((COMPONENT_METADATA_KEY, component), (TOKEN_METADATA_KEY, self.token))
+
+    def ensure_configured(self, component: ComponentRecord, config: dict[str, Any]) -> None:
+        """Configures the component unless this exact version already is."""
+        if self._configured.get(component.name) == component.updated:
+            return
+        with self._lock:
+            if self._configured.get(component.name) == component.updated:
+                return
+            try:
+                self._lifecycle.Configure(
+                    lifecycle_pb2.ConfigureRequest(
+                        component_name=component.name,
+                        component_id=component.id,
+                        config_json=json.dumps(config),
+                    ),
+                    metadata=((TOKEN_METADATA_KEY, self.token),),
+                    timeout=CALL_TIMEOUT_SECONDS,
+                )
+            except grpc.RpcError as error:
+                raise from_rpc_error(error) from error
+            self._configured[component.name] = component.updated
+
+    def release(self, component: str) -> None:
+        """Tells the sidecar to forget a component."""
+        if self._configured.pop(component, None) is None or not self.alive:
+            return
+        try:
+            self._lifecycle.Release(
+                lifecycle_pb2.ReleaseRequest(component_name=component),
+                metadata=((TOKEN_METADATA_KEY, self.token),),
+                timeout=CALL_TIMEOUT_SECONDS,
+            )
+        except grpc.RpcError:
+            logger.warning("sidecar of %r did not release %r", self.flavor.name, component)
+
+    @property
+    def components(self) -> list[str]:
+        """Names of the configured components."""
+        return sorted(self._configured)
+
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Asks the sidecar to shut down, then kills it after `grace` seconds."""
+        if self.alive:
+            try:
+                self._lifecycle.Shutdown(
+                    lifecycle_pb2.ShutdownRequest(),
+                    metadata=((TOKEN_METADATA_KEY, self.token),),
+                    timeout=grace,
+                )
+            except grpc.RpcError:
+                self.process.terminate()
+            try:
+                self.process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=grace)
+        self.channel.close()
+        if self.process.stdout is not None:
+            self.process.stdout.close()

@@ -1,0 +1,112 @@
+"""Starts, reuses, configures and stops the sidecars: one per flavor, serving all its components.
+
+The proxy asks `route()` for the sidecar of a component on every call, so the common case (the
+sidecar runs, the component is configured) costs dictionary lookups and no registry query.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flavorhost.configs import validate_config
+from flavorhost.enums import StackComponentType
+from flavorhost.home import logs_dir
+from flavorhost.host.flavor_loader import FlavorLoader
+from flavorhost.host.registry import FlavorRecord, Registry
+from flavorhost.host.sidecar_process import SidecarProcess
+
+logger = logging.getLogger(__name__)
+
+FlavorKey = tuple[StackComponentType, str]
+ComponentKey = tuple[StackComponentType, str]
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a component's calls go."""
+
+    sidecar: SidecarProcess
+    metadata: tuple[tuple[str, str], ...]
+
+
+class Supervisor:
+    """Owns every sidecar process and the private folder of their sockets."""
+
+    def __init__(self, home: Path, registry: Registry, loader: FlavorLoader) -> None:
+        self._home = home
+        self._registry = registry
+        self._loader = loader
+        # Sidecar sockets live in a fresh 0700 folder with a short path (unix socket paths are
+        # limited to 107 bytes), removed when the host stops.
+        self._socket_dir = Path(tempfile.mkdtemp(prefix="flavorhost-"))
+        self._sidecars: dict[FlavorKey, SidecarProcess] = {}
+        self._routes: dict[ComponentKey, Route] = {}
+        self._lock = threading.Lock()
+
+    def route(self, kind: StackComponentType, component_name: str) -> Route:
+        """The sidecar of a component, started and configured as needed."""
+        route = self._routes.get((kind, component_name))
+        if route is not None and route.sidecar.alive:
+            return route
+        with self._lock:
+            component = self._registry.get_component(kind, component_name)
+            flavor = self._registry.get_flavor(kind, component.flavor)
+            sidecar = self._sidecar(flavor)
+        loaded = self._loader.load(flavor.source, flavor.source_root)
+        config = validate_config(loaded.config_class, component.config, flavor.name)
+        sidecar.ensure_configured(component, config.model_dump(mode="json"))
+        route = Route(sidecar, sidecar.metadata(component.name))
+        self._routes[(kind, component_name)] = route
+        return route
+
+    def _sidecar(self, flavor: FlavorRecord) -> SidecarProcess:
+        key = (flavor.type, flavor.name)
+        sidecar = self._sidecars.get(key)
+        if sidecar is not None and sidecar.alive and sidecar.flavor == flavor:
+            return sidecar
+        if sidecar is not None:
+            logger.warning("sidecar of %r is gone (exit %s)", flavor.name, sidecar.process.poll())
+            sidecar.stop()
+        log_path = logs_dir(self._home) / f"{flavor.type.value}-{flavor.name}.log"
+        sidecar = SidecarProcess.launch(flavor, self._socket_dir, log_path)
+        self._sidecars[key] = sidecar
+        return sidecar
+
+    def forget(self, kind: StackComponentType, component_name: str) -> None:
+        """Drops a component's route (after an update or delete) and releases it."""
+        route = self._routes.pop((kind, component_name), None)
+        if route is not None:
+            route.sidecar.release(component_name)
+
+    def forget_flavor(self, kind: StackComponentType, flavor: str) -> None:
+        """Stops a flavor's sidecar (after the flavor was re-registered or deleted)."""
+        with self._lock:
+            sidecar = self._sidecars.pop((kind, flavor), None)
+            for key, route in list(self._routes.items()):
+                if route.sidecar is sidecar:
+                    del self._routes[key]
+        if sidecar is not None:
+            sidecar.stop()
+
+    def sidecars(self) -> list[SidecarProcess]:
+        """The sidecars started so far."""
+        return list(self._sidecars.values())
+
+    def close(self) -> None:
+        """Stops every sidecar (gracefully, then by force) and removes their socket folder."""
+        with self._lock:
+            sidecars = list(self._sidecars.values())
+            self._sidecars.clear()
+            self._routes.clear()
+        threads = [threading.Thread(target=s.stop) for s in sidecars]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        shutil.rmtree(self._socket_dir, ignore_errors=True)
+

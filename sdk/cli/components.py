@@ -1,0 +1,148 @@
+"""`flavorhost <type> ...`: components of one type, and `flavorhost <type> flavor ...`.
+
+One group per component type, built by the same factory, so every type has the same commands.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from flavorhost.cli.extra_options import parse_field_options
+from flavorhost.cli.output import pairs, table, when
+from flavorhost.cli.session import client
+from flavorhost.enums import StackComponentType
+
+FIELD_OPTIONS = {"ignore_unknown_options": True, "allow_extra_args": True}
+
+
+def _flavor_group(kind: StackComponentType) -> click.Group:
+    label = kind.value.replace("_", " ")
+
+    @click.group(name="flavor", help=f"Manage {label} flavors.")
+    def group() -> None:
+        pass
+
+    @group.command(name="register")
+    @click.argument("source")
+    def register(source: str) -> None:
+        """Register a flavor class by its dotted path (e.g. flavors.my_flavor.MyFlavor)."""
+        flavor = client().register_flavor(kind, source)
+        click.echo(f"Registered {label} flavor {flavor.name!r} from {flavor.source}.")
+
+    @group.command(name="list")
+    def list_() -> None:
+        """List the registered flavors."""
+        flavors = client().list_flavors(kind)
+        table(
+            ["FLAVOR", "BUILTIN", "SOURCE"],
+            [[f.name, "yes" if f.builtin else "no", f.source] for f in flavors],
+        )
+
+    @group.command(name="describe")
+    @click.argument("name")
+    def describe(name: str) -> None:
+        """Show a flavor's config fields."""
+        flavor = client().get_flavor(kind, name)
+        pairs(
+            [
+                ("Flavor", flavor.name),
+                ("Type", kind.value),
+                ("Source", flavor.source),
+                ("Source root", flavor.source_root or "(built in)"),
+            ]
+        )
+        click.echo()
+        table(
+            ["FIELD", "TYPE", "REQUIRED", "DEFAULT", "SECRET", "DESCRIPTION"],
+            [
+                [
+                    f.name,
+                    f.type,
+                    "yes" if f.required else "no",
+                    "" if f.required else json.dumps(f.default),
+                    "yes" if f.secret else "no",
+                    f.description,
+                ]
+                for f in flavor.fields
+            ],
+        )
+
+    @group.command(name="delete")
+    @click.argument("name")
+    def delete(name: str) -> None:
+        """Delete a flavor no component uses."""
+        client().delete_flavor(kind, name)
+        click.echo(f"Deleted {label} flavor {name!r}.")
+
+    return group
+
+
+def component_group(kind: StackComponentType) -> click.Group:
+    """The CLI group of one component type."""
+    label = kind.value.replace("_", " ")
+
+    @click.group(name=kind.cli_name, help=f"Manage {label}s and their flavors.")
+    def group() -> None:
+        pass
+
+    group.add_command(_flavor_group(kind))
+
+    @group.command(name="register", context_settings=FIELD_OPTIONS)
+    @click.argument("name")
+    @click.option("--flavor", "-f", required=True, help="The flavor to use.")
+    @click.pass_context
+    def register(context: click.Context, name: str, flavor: str) -> None:
+        """Register a component: NAME --flavor=FLAVOR --FIELD=VALUE ..."""
+        values = parse_field_options(list(context.args))
+        component = client().register_component(kind, name, flavor, values=values)
+        click.echo(f"Registered {label} {component.name!r} (flavor {component.flavor!r}).")
+
+    @group.command(name="list")
+    def list_() -> None:
+        """List the components of this type."""
+        active = client().get_stack().components.get(kind)
+        rows = [
+            ["*" if active and active.id == c.id else "", c.name, c.flavor, c.id]
+            for c in client().list_components(kind)
+        ]
+        table(["ACTIVE", "NAME", "FLAVOR", "ID"], rows)
+
+    @group.command(name="describe")
+    @click.argument("name")
+    def describe(name: str) -> None:
+        """Show a component and its config (secret values masked)."""
+        component = client().get_component(kind, name)
+        pairs(
+            [
+                ("Name", component.name),
+                ("Type", kind.value),
+                ("Flavor", component.flavor),
+                ("ID", component.id),
+                ("Created", when(component.created)),
+                ("Updated", when(component.updated)),
+            ]
+        )
+        click.echo()
+        table(["FIELD", "VALUE"], [[k, json.dumps(v)] for k, v in component.config.items()])
+
+    @group.command(name="update", context_settings=FIELD_OPTIONS)
+    @click.argument("name")
+    @click.pass_context
+    def update(context: click.Context, name: str) -> None:
+        """Change config fields: NAME --FIELD=VALUE ..."""
+        values = parse_field_options(list(context.args))
+        if not values:
+            raise click.UsageError("nothing to update; pass --FIELD=VALUE")
+        client().update_component(kind, name, values=values)
+        click.echo(f"Updated {label} {name!r}.")
+
+    @group.command(name="delete")
+    @click.argument("name")
+    def delete(name: str) -> None:
+        """Delete a component no stack uses."""
+        client().delete_component(kind, name)
+        click.echo(f"Deleted {label} {name!r}.")
+
+    return group

@@ -1,0 +1,216 @@
+"""`Client`: the registry and the active stack, from any Python process.
+
+    from flavorhost import Client
+    store = Client().active_stack.artifact_store
+    with store.open(store.path + "/hello.txt", "w") as f:
+        f.write("hi")
+
+The client starts the host when none runs. Errors arrive as the exceptions of
+`flavorhost.errors` and the built-in OSErrors (FileNotFoundError, ...).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import grpc
+
+from flavorhost.enums import StackComponentType
+from flavorhost.errors import raise_from_rpc_error
+from flavorhost.generated.v1 import host_pb2 as pb
+from flavorhost.generated.v1 import host_pb2_grpc
+from flavorhost.home import flavorhost_home
+from flavorhost.host_connection import connect
+from flavorhost.models import ComponentModel, FlavorModel, HostStatusModel, StackModel
+from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.sources import find_source_root
+from flavorhost.wire import type_to_proto
+
+T = TypeVar("T")
+
+
+class Stack:
+    """A stack as pipeline code sees it: one proxy per component type."""
+
+    def __init__(self, model: StackModel, channel: grpc.Channel) -> None:
+        self.model = model
+        self._channel = channel
+
+    @property
+    def name(self) -> str:
+        """The stack's name."""
+        return self.model.name
+
+    @property
+    def id(self) -> str:
+        """The stack's registry id."""
+        return self.model.id
+
+    @property
+    def components(self) -> dict[StackComponentType, ComponentModel]:
+        """The stack's components by type."""
+        return dict(self.model.components)
+
+    @property
+    def artifact_store(self) -> ArtifactStoreProxy:
+        """The stack's artifact store."""
+        return ArtifactStoreProxy(
+            self.model.components[StackComponentType.ARTIFACT_STORE], self._channel
+        )
+
+    def __repr__(self) -> str:
+        return f"Stack(name={self.name!r})"
+
+
+class Client:
+    """A connection to the host of `$FLAVORHOST_HOME` (or `home`)."""
+
+    def __init__(self, home: Path | None = None, autostart: bool = True) -> None:
+        self.home = home or flavorhost_home()
+        self._channel = connect(self.home, autostart=autostart)
+        self._registry = host_pb2_grpc.RegistryStub(self._channel)
+        self._host = host_pb2_grpc.HostStub(self._channel)
+
+    def close(self) -> None:
+        """Closes the connection."""
+        self._channel.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @staticmethod
+    def _call(method: Callable[[Any], T], request: Any) -> T:
+        try:
+            return method(request)
+        except grpc.RpcError as error:
+            raise_from_rpc_error(error)
+
+    # --- stacks -----------------------------------------------------------------------------
+
+    @property
+    def active_stack(self) -> Stack:
+        """The active stack, with a proxy per component."""
+        return Stack(self.get_stack(), self._channel)
+
+    def get_stack(self, name: str = "") -> StackModel:
+        """A stack, or the active one."""
+        return StackModel.from_proto(self._call(self._registry.GetStack, pb.GetStackRequest(name=name)))
+
+    def list_stacks(self) -> list[StackModel]:
+        """Every stack."""
+        response = self._call(self._registry.ListStacks, pb.ListStacksRequest())
+        return [StackModel.from_proto(s) for s in response.stacks]
+
+    def register_stack(self, name: str, components: dict[StackComponentType, str]) -> StackModel:
+        """Records a stack from component names by type."""
+        members = [pb.StackMember(type=type_to_proto(k), component=c) for k, c in components.items()]
+        request = pb.RegisterStackRequest(name=name, members=members)
+        return StackModel.from_proto(self._call(self._registry.RegisterStack, request))
+
+    def activate_stack(self, name: str) -> StackModel:
+        """Makes a stack the active one."""
+        request = pb.SetActiveStackRequest(name=name)
+        return StackModel.from_proto(self._call(self._registry.SetActiveStack, request))
+
+    def delete_stack(self, name: str) -> None:
+        """Removes a stack."""
+        self._call(self._registry.DeleteStack, pb.DeleteStackRequest(name=name))
+
+    # --- flavors ----------------------------------------------------------------------------
+
+    def register_flavor(
+        self, kind: StackComponentType, source: str, source_root: str | Path | None = None
+    ) -> FlavorModel:
+        """Registers the Flavor class at a dotted path, resolved from the source root."""
+        root = str(Path(source_root).absolute()) if source_root else str(find_source_root())
+        request = pb.RegisterFlavorRequest(
+            type=type_to_proto(kind), source=source, source_root=root
+        )
+        return FlavorModel.from_proto(self._call(self._registry.RegisterFlavor, request))
+
+    def list_flavors(self, kind: StackComponentType | None = None) -> list[FlavorModel]:
+        """Registered flavors."""
+        response = self._call(
+            self._registry.ListFlavors, pb.ListFlavorsRequest(type=type_to_proto(kind))
+        )
+        return [FlavorModel.from_proto(f) for f in response.flavors]
+
+    def get_flavor(self, kind: StackComponentType, name: str) -> FlavorModel:
+        """One flavor with its config fields."""
+        request = pb.GetFlavorRequest(type=type_to_proto(kind), name=name)
+        return FlavorModel.from_proto(self._call(self._registry.GetFlavor, request))
+
+    def delete_flavor(self, kind: StackComponentType, name: str) -> None:
+        """Removes a flavor."""
+        request = pb.DeleteFlavorRequest(type=type_to_proto(kind), name=name)
+        self._call(self._registry.DeleteFlavor, request)
+
+    # --- components -------------------------------------------------------------------------
+
+    def register_component(
+        self,
+        kind: StackComponentType,
+        name: str,
+        flavor: str,
+        values: dict[str, str] | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> ComponentModel:
+        """Records a component; `values` are CLI texts, `config` typed values."""
+        request = pb.RegisterComponentRequest(
+            type=type_to_proto(kind),
+            name=name,
+            flavor=flavor,
+            values=values or {},
+            config_json=json.dumps(config) if config else "",
+        )
+        return ComponentModel.from_proto(self._call(self._registry.RegisterComponent, request))
+
+    def list_components(self, kind: StackComponentType | None = None) -> list[ComponentModel]:
+        """Registered components."""
+        request = pb.ListComponentsRequest(type=type_to_proto(kind))
+        response = self._call(self._registry.ListComponents, request)
+        return [ComponentModel.from_proto(c) for c in response.components]
+
+    def get_component(self, kind: StackComponentType, name: str) -> ComponentModel:
+        """One component."""
+        request = pb.GetComponentRequest(type=type_to_proto(kind), name=name)
+        return ComponentModel.from_proto(self._call(self._registry.GetComponent, request))
+
+    def update_component(
+        self,
+        kind: StackComponentType,
+        name: str,
+        values: dict[str, str] | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> ComponentModel:
+        """Changes some config fields of a component."""
+        request = pb.UpdateComponentRequest(
+            type=type_to_proto(kind),
+            name=name,
+            values=values or {},
+            config_json=json.dumps(config) if config else "",
+        )
+        return ComponentModel.from_proto(self._call(self._registry.UpdateComponent, request))
+
+    def delete_component(self, kind: StackComponentType, name: str) -> None:
+        """Removes a component."""
+        request = pb.DeleteComponentRequest(type=type_to_proto(kind), name=name)
+        self._call(self._registry.DeleteComponent, request)
+
+    # --- the host ---------------------------------------------------------------------------
+
+    def host_status(self) -> HostStatusModel:
+        """The host and its sidecars."""
+        return HostStatusModel.from_proto(self._call(self._host.GetStatus, pb.GetStatusRequest()))
+
+    def stop_host(self) -> int:
+        """Asks the host to stop; returns its pid."""
+        pid = self.host_status().pid
+        self._call(self._host.Stop, pb.StopRequest())
+        return pid

@@ -1,0 +1,177 @@
+"""Plain Python views of registry entities, as the Client returns them (no `_pb2` types)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flavorhost.enums import StackComponentType
+from flavorhost.generated.v1 import host_pb2
+from flavorhost.wire import required_type, type_from_proto
+
+
+class ConfigView(Mapping[str, Any]):
+    """A component's config as the host shows it (secrets masked): read-only, by key or attribute."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(f"the config has no field {name!r}") from None
+
+    def __repr__(self) -> str:
+        return f"ConfigView({self._values!r})"
+
+
+@dataclass(frozen=True)
+class ConfigFieldModel:
+    """One field of a flavor's config class."""
+
+    name: str
+    type: str
+    required: bool
+    default: Any
+    secret: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class FlavorModel:
+    """A registered flavor."""
+
+    name: str
+    type: StackComponentType
+    source: str
+    source_root: str
+    builtin: bool
+    fields: list[ConfigFieldModel] = field(default_factory=list)
+    config_schema: dict[str, Any] = field(default_factory=dict)
+    docs_url: str = ""
+
+    @classmethod
+    def from_proto(cls, message: host_pb2.Flavor) -> FlavorModel:
+        """From the wire."""
+        return cls(
+            name=message.name,
+            type=required_type(message.type),
+            source=message.source,
+            source_root=message.source_root,
+            builtin=message.builtin,
+            fields=[
+                ConfigFieldModel(
+                    name=f.name,
+                    type=f.type,
+                    required=f.required,
+                    default=json.loads(f.default_json) if f.default_json else None,
+                    secret=f.secret,
+                    description=f.description,
+                )
+                for f in message.fields
+            ],
+            config_schema=json.loads(message.config_schema_json or "{}"),
+            docs_url=message.docs_url,
+        )
+
+
+@dataclass(frozen=True)
+class ComponentModel:
+    """A registered component."""
+
+    id: str
+    type: StackComponentType
+    name: str
+    flavor: str
+    config: ConfigView
+    created: float
+    updated: float
+
+    @classmethod
+    def from_proto(cls, message: host_pb2.Component) -> ComponentModel:
+        """From the wire."""
+        return cls(
+            id=message.id,
+            type=required_type(message.type),
+            name=message.name,
+            flavor=message.flavor,
+            config=ConfigView(json.loads(message.config_json or "{}")),
+            created=message.created,
+            updated=message.updated,
+        )
+
+
+@dataclass(frozen=True)
+class StackModel:
+    """A registered stack."""
+
+    id: str
+    name: str
+    components: dict[StackComponentType, ComponentModel]
+    active: bool
+
+    @classmethod
+    def from_proto(cls, message: host_pb2.Stack) -> StackModel:
+        """From the wire."""
+        components = [ComponentModel.from_proto(c) for c in message.components]
+        return cls(message.id, message.name, {c.type: c for c in components}, message.active)
+
+
+@dataclass(frozen=True)
+class SidecarModel:
+    """A running sidecar."""
+
+    pid: int
+    flavor: str
+    type: StackComponentType | None
+    components: list[str]
+    started: float
+    state: str
+    log_path: str
+    runtime: str
+
+
+@dataclass(frozen=True)
+class HostStatusModel:
+    """The host and its sidecars."""
+
+    pid: int
+    address: str
+    started: float
+    version: str
+    sidecars: list[SidecarModel]
+
+    @classmethod
+    def from_proto(cls, message: host_pb2.HostStatus) -> HostStatusModel:
+        """From the wire."""
+        return cls(
+            pid=message.pid,
+            address=message.address,
+            started=message.started,
+            version=message.version,
+            sidecars=[
+                SidecarModel(
+                    pid=s.pid,
+                    flavor=s.flavor,
+                    type=type_from_proto(s.type, required=False),
+                    components=list(s.components),
+                    started=s.started,
+                    state=s.state,
+                    log_path=s.log_path,
+                    runtime=s.runtime,
+                )
+                for s in message.sidecars
+            ],
+        )

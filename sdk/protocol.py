@@ -1,0 +1,82 @@
+"""Constants of the wire protocol, and the sidecar handshake line (docs/protocol.md).
+
+A sidecar announces readiness with one line on stdout, in the manner of HashiCorp go-plugin:
+`CORE-VERSION|PROTOCOL-VERSION|NETWORK|ADDRESS|grpc`, for example
+`1|1|unix|/tmp/fh-x/local.sock|grpc`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CORE_VERSION = 1
+PROTOCOL_VERSION = 1
+
+COMPONENT_METADATA_KEY = "flavorhost-component"
+TOKEN_METADATA_KEY = "flavorhost-token"
+
+# Environment the host gives a sidecar.
+COOKIE_ENV = "FLAVORHOST_PLUGIN_COOKIE"
+COOKIE_VALUE = "a3f1c6e2-flavorhost-sidecar"
+TOKEN_ENV = "FLAVORHOST_SIDECAR_TOKEN"
+FLAVOR_SOURCE_ENV = "FLAVORHOST_FLAVOR_SOURCE"
+SOURCE_ROOT_ENV = "FLAVORHOST_SOURCE_ROOT"
+SOCKET_DIR_ENV = "FLAVORHOST_SOCKET_DIR"
+
+# File contents travel in chunks well below gRPC's 4 MiB default message limit; limits are still
+# set explicitly on every endpoint so a larger chunk fails loudly rather than at exactly 4 MiB.
+CHUNK_SIZE = 1 << 20
+MAX_MESSAGE_BYTES = 16 << 20
+GRPC_OPTIONS = [
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+]
+SERVER_OPTIONS = [*GRPC_OPTIONS, ("grpc.so_reuseport", 0)]
+
+
+class HandshakeError(ValueError):
+    """A sidecar's first stdout line is not a handshake this host understands."""
+
+
+@dataclass(frozen=True)
+class Handshake:
+    """What a sidecar's handshake line says."""
+
+    core_version: int
+    protocol_version: int
+    network: str
+    address: str
+    protocol: str = "grpc"
+
+    def line(self) -> str:
+        """The line a sidecar prints."""
+        return (
+            f"{self.core_version}|{self.protocol_version}|{self.network}|{self.address}"
+            f"|{self.protocol}"
+        )
+
+    @property
+    def target(self) -> str:
+        """The gRPC target to dial."""
+        return f"unix://{self.address}" if self.network == "unix" else self.address
+
+    @classmethod
+    def parse(cls, line: str) -> Handshake:
+        """Parses and checks a handshake line."""
+        parts = line.strip().split("|")
+        if len(parts) != 5:
+            raise HandshakeError(
+                f"expected 'CORE|PROTOCOL|NETWORK|ADDRESS|grpc' on the sidecar's first stdout "
+                f"line, got {line.strip()[:200]!r}"
+            )
+        core, protocol_version, network, address, protocol = parts
+        if core != str(CORE_VERSION):
+            raise HandshakeError(f"sidecar speaks core version {core}; this host {CORE_VERSION}")
+        if protocol_version != str(PROTOCOL_VERSION):
+            raise HandshakeError(
+                f"sidecar speaks protocol version {protocol_version}; this host speaks "
+                f"{PROTOCOL_VERSION}"
+            )
+        if network != "unix" or protocol != "grpc":
+            raise HandshakeError(f"sidecar offers {network}/{protocol}; this host needs unix/grpc")
+        return cls(CORE_VERSION, PROTOCOL_VERSION, network, address, protocol)

@@ -1,0 +1,175 @@
+"""`ArtifactStoreProxy`: the BaseArtifactStore interface, served by a sidecar through the host."""
+
+from __future__ import annotations
+
+import os
+import stat as stat_module
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import grpc
+
+from flavorhost.enums import StackComponentType
+from flavorhost.errors import REASONS, raise_from_rpc_error
+from flavorhost.generated.v1 import artifact_store_pb2 as pb
+from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
+from flavorhost.models import ComponentModel, ConfigView
+from flavorhost.protocol import COMPONENT_METADATA_KEY
+from flavorhost.proxies.remote_files import open_remote
+
+PathLike = str | os.PathLike[str]
+
+
+def _stat_result(message: pb.FileStat) -> os.stat_result:
+    mode = message.mode or (stat_module.S_IFDIR if message.is_dir else stat_module.S_IFREG)
+    times = (message.atime, message.mtime, message.ctime)
+    return os.stat_result(
+        (mode, 0, 0, 0, 0, 0, message.size, *(int(t) for t in times)),
+        {"st_atime": times[0], "st_mtime": times[1], "st_ctime": times[2]},
+    )
+
+
+class ArtifactStoreProxy:
+    """An artifact store component, as pipeline code uses it; every call goes through the host."""
+
+    def __init__(self, component: ComponentModel, channel: grpc.Channel) -> None:
+        if component.type != StackComponentType.ARTIFACT_STORE:
+            raise ValueError(f"{component.name!r} is a {component.type.value}, not an artifact store")
+        self._component = component
+        self._stub = artifact_store_pb2_grpc.ArtifactStoreStub(channel)
+        self._metadata = ((COMPONENT_METADATA_KEY, component.name),)
+
+    @property
+    def name(self) -> str:
+        """The component's name."""
+        return self._component.name
+
+    @property
+    def id(self) -> str:
+        """The component's registry id."""
+        return self._component.id
+
+    @property
+    def flavor(self) -> str:
+        """The component's flavor."""
+        return self._component.flavor
+
+    @property
+    def type(self) -> StackComponentType:
+        """ARTIFACT_STORE."""
+        return self._component.type
+
+    @property
+    def config(self) -> ConfigView:
+        """The component's config (secret values masked)."""
+        return self._component.config
+
+    @property
+    def path(self) -> str:
+        """The root of the artifact store."""
+        return str(self._component.config["path"])
+
+    def __repr__(self) -> str:
+        return f"ArtifactStoreProxy(name={self.name!r}, flavor={self.flavor!r})"
+
+    def _call(self, method: Callable[..., Any], request: Any) -> Any:
+        try:
+            return method(request, metadata=self._metadata)
+        except grpc.RpcError as error:
+            raise_from_rpc_error(error)
+
+    # --- the BaseArtifactStore interface ----------------------------------------------------
+
+    def open(self, path: PathLike, mode: str = "r") -> Any:
+        """Opens a file; modes r, rb, w, wb, a, ab. Returns a real file object."""
+        return open_remote(
+            lambda request: self._stub.Read(request, metadata=self._metadata),
+            lambda requests: self._stub.Write(requests, metadata=self._metadata),
+            os.fspath(path),
+            mode,
+        )
+
+    def copyfile(self, src: PathLike, dst: PathLike, overwrite: bool = False) -> None:
+        """Copies a file; FileExistsError if `dst` exists and `overwrite` is false."""
+        request = pb.CopyFileRequest(src=os.fspath(src), dst=os.fspath(dst), overwrite=overwrite)
+        self._call(self._stub.CopyFile, request)
+
+    def exists(self, path: PathLike) -> bool:
+        """Whether a path exists."""
+        return bool(self._call(self._stub.Exists, pb.ExistsRequest(path=os.fspath(path))).exists)
+
+    def glob(self, pattern: PathLike) -> list[str]:
+        """Paths that match a glob pattern."""
+        return list(self._call(self._stub.Glob, pb.GlobRequest(pattern=os.fspath(pattern))).paths)
+
+    def isdir(self, path: PathLike) -> bool:
+        """Whether a path is a directory."""
+        return bool(self._call(self._stub.IsDir, pb.IsDirRequest(path=os.fspath(path))).is_dir)
+
+    def listdir(self, path: PathLike) -> list[str]:
+        """Entry names of a directory."""
+        return list(self._call(self._stub.ListDir, pb.ListDirRequest(path=os.fspath(path))).names)
+
+    def makedirs(self, path: PathLike) -> None:
+        """Creates a directory and its parents; an existing directory is fine."""
+        self._call(self._stub.MakeDirs, pb.MakeDirsRequest(path=os.fspath(path)))
+
+    def mkdir(self, path: PathLike) -> None:
+        """Creates one directory."""
+        self._call(self._stub.MkDir, pb.MkDirRequest(path=os.fspath(path)))
+
+    def remove(self, path: PathLike) -> None:
+        """Removes a file."""
+        self._call(self._stub.Remove, pb.RemoveRequest(path=os.fspath(path)))
+
+    def rename(self, src: PathLike, dst: PathLike, overwrite: bool = False) -> None:
+        """Renames a file or directory; FileExistsError if `dst` exists and not `overwrite`."""
+        request = pb.RenameRequest(src=os.fspath(src), dst=os.fspath(dst), overwrite=overwrite)
+        self._call(self._stub.Rename, request)
+
+    def rmtree(self, path: PathLike) -> None:
+        """Removes a directory and everything below it."""
+        self._call(self._stub.RmTree, pb.RmTreeRequest(path=os.fspath(path)))
+
+    def stat(self, path: PathLike) -> os.stat_result:
+        """Facts about a path, as an os.stat_result (fields a flavor cannot tell are 0)."""
+        response = self._call(self._stub.Stat, pb.StatRequest(path=os.fspath(path)))
+        return _stat_result(response.stat)
+
+    def size(self, path: PathLike) -> int:
+        """The size of a file in bytes."""
+        return int(self._call(self._stub.Size, pb.SizeRequest(path=os.fspath(path))).size)
+
+    def walk(
+        self,
+        top: PathLike,
+        topdown: bool = True,
+        onerror: Callable[[OSError], Any] | None = None,
+    ) -> Iterable[tuple[str, list[str], list[str]]]:
+        """Walks a tree like os.walk; errors go to `onerror` (ignored without one)."""
+        return self._walk(os.fspath(top), topdown, onerror)
+
+    def _walk(
+        self, top: str, topdown: bool, onerror: Callable[[OSError], Any] | None
+    ) -> Iterator[tuple[str, list[str], list[str]]]:
+        call = self._stub.Walk(pb.WalkRequest(top=top, topdown=topdown), metadata=self._metadata)
+        try:
+            for entry in call:
+                if entry.HasField("error"):
+                    if onerror is not None:
+                        onerror(self._walk_error(entry.error))
+                    continue
+                yield entry.dirpath, list(entry.dirnames), list(entry.filenames)
+        except grpc.RpcError as error:
+            raise_from_rpc_error(error)
+        finally:
+            call.cancel()
+
+    @staticmethod
+    def _walk_error(error: pb.WalkError) -> OSError:
+        reason = common_pb2.ErrorReason.Name(error.reason)
+        metadata = {"errno": str(error.errno)}
+        if error.path:
+            metadata["path"] = error.path
+        built = REASONS[reason].build(error.message, metadata) if reason in REASONS else None
+        return built if isinstance(built, OSError) else OSError(error.errno, error.message)

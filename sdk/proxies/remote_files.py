@@ -1,0 +1,203 @@
+"""File objects over the ArtifactStore Read and Write streams.
+
+`RemoteReader` and `RemoteWriter` are raw binary files; `open_remote` wraps them in the standard
+buffered and text layers, so callers get real `io` objects (read, readline, iteration, seek,
+tell, write, context managers).
+"""
+
+from __future__ import annotations
+
+import io
+import queue
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import grpc
+
+from flavorhost.errors import FlavorhostError, raise_from_rpc_error
+from flavorhost.generated.v1 import artifact_store_pb2 as pb
+from flavorhost.protocol import CHUNK_SIZE
+
+MODES = {"r", "rb", "w", "wb", "a", "ab"}
+WRITE_QUEUE_CHUNKS = 4
+ReadStarter = Callable[[pb.ReadRequest], Any]
+WriteStarter = Callable[[Iterator[pb.WriteRequest]], Any]
+
+
+class RemoteReader(io.RawIOBase):
+    """Reads a remote file; a seek restarts the stream at the new offset when next read."""
+
+    def __init__(self, start: ReadStarter, path: str) -> None:
+        super().__init__()
+        self.name = path
+        self._start_call = start
+        self._call: Any = None
+        self._pending = memoryview(b"")
+        self._position = 0
+        self._size = -1
+        self._eof = False
+        self._open_at(0)
+
+    def _open_at(self, offset: int) -> None:
+        self._cancel()
+        try:
+            call = self._start_call(pb.ReadRequest(path=self.name, offset=offset))
+            first = next(call)
+        except grpc.RpcError as error:
+            raise_from_rpc_error(error)
+        if first.WhichOneof("kind") != "opened":
+            call.cancel()
+            raise FlavorhostError(f"the read stream of {self.name} did not start with `opened`")
+        self._call, self._size, self._eof = call, first.opened.size, False
+
+    def _cancel(self) -> None:
+        if self._call is not None:
+            self._call.cancel()
+            self._call = None
+        self._pending = memoryview(b"")
+
+    def _next_chunk(self) -> bytes:
+        if self._eof:
+            return b""
+        if self._call is None:
+            self._open_at(self._position)
+        try:
+            data: bytes = next(self._call).data
+        except StopIteration:
+            self._eof = True
+            return b""
+        except grpc.RpcError as error:
+            self._call = None
+            raise_from_rpc_error(error)
+        return data
+
+    def readable(self) -> bool:
+        """Always readable."""
+        return True
+
+    def seekable(self) -> bool:
+        """Always seekable."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Fills `buffer` from the current chunk (fetching the next one when needed)."""
+        if not self._pending:
+            self._pending = memoryview(self._next_chunk())
+        count = min(len(buffer), len(self._pending))
+        buffer[:count] = self._pending[:count]
+        self._pending = self._pending[count:]
+        self._position += count
+        return count
+
+    def readall(self) -> bytes:
+        """The rest of the file, in one allocation per chunk rather than 8 KiB reads."""
+        parts = [bytes(self._pending)]
+        self._pending = memoryview(b"")
+        while chunk := self._next_chunk():
+            parts.append(chunk)
+        data = b"".join(parts)
+        self._position += len(data)
+        return data
+
+    def tell(self) -> int:
+        """The current position."""
+        return self._position
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Moves the position; the stream restarts lazily at the new offset."""
+        if whence == io.SEEK_SET:
+            target = offset
+        elif whence == io.SEEK_CUR:
+            target = self._position + offset
+        elif whence == io.SEEK_END:
+            if self._size < 0:
+                raise io.UnsupportedOperation("this flavor does not report file sizes")
+            target = self._size + offset
+        else:
+            raise ValueError(f"invalid whence {whence}")
+        if target < 0:
+            raise ValueError(f"negative seek position {target}")
+        if target != self._position:
+            self._cancel()
+            self._position, self._eof = target, False
+        return self._position
+
+    def close(self) -> None:
+        """Cancels the stream: the sidecar closes its file at once."""
+        self._cancel()
+        super().close()
+
+
+class RemoteWriter(io.RawIOBase):
+    """Writes a remote file; `close()` commits it and reports whether that worked."""
+
+    def __init__(self, start: WriteStarter, path: str, append: bool) -> None:
+        super().__init__()
+        self.name = path
+        self._queue: queue.Queue[pb.WriteRequest | None] = queue.Queue(WRITE_QUEUE_CHUNKS)
+        self._queue.put(pb.WriteRequest(open=pb.WriteOpen(path=path, append=append)))
+        self._call = start(self._requests())
+        self._expect("opened")
+
+    def _requests(self) -> Iterator[pb.WriteRequest]:
+        while (item := self._queue.get()) is not None:
+            yield item
+
+    def _expect(self, kind: str) -> Any:
+        try:
+            response = next(self._call)
+        except grpc.RpcError as error:
+            raise_from_rpc_error(error)
+        except StopIteration:
+            raise FlavorhostError(f"the write stream of {self.name} ended early") from None
+        if response.WhichOneof("kind") != kind:
+            raise FlavorhostError(f"the write stream of {self.name} sent no `{kind}`")
+        return response
+
+    def _put(self, item: pb.WriteRequest | None) -> None:
+        while True:
+            try:
+                self._queue.put(item, timeout=0.5)
+                return
+            except queue.Full:
+                if self._call.done():
+                    self._expect("committed")  # raises the error that ended the call
+
+    def writable(self) -> bool:
+        """Always writable until closed."""
+        return True
+
+    def write(self, data: Any) -> int:
+        """Sends `data` (all of it)."""
+        if self.closed:
+            raise ValueError("write to a closed file")
+        chunk = bytes(data)
+        for start in range(0, len(chunk), CHUNK_SIZE):
+            self._put(pb.WriteRequest(data=chunk[start : start + CHUNK_SIZE]))
+        return len(chunk)
+
+    def close(self) -> None:
+        """Commits the file; raises if the flavor could not."""
+        if self.closed:
+            return
+        try:
+            self._put(pb.WriteRequest(finish=pb.WriteFinish()))
+            self._put(None)
+            self._expect("committed")
+        finally:
+            super().close()
+
+
+def open_remote(start_read: ReadStarter, start_write: WriteStarter, path: str, mode: str) -> Any:
+    """A file object for `mode` (r, rb, w, wb, a, ab) over the streams."""
+    if mode not in MODES:
+        raise ValueError(f"mode {mode!r} is not supported; use one of {', '.join(sorted(MODES))}")
+    binary: io.BufferedIOBase
+    if mode.startswith("r"):
+        binary = io.BufferedReader(RemoteReader(start_read, path), CHUNK_SIZE)
+    else:
+        raw = RemoteWriter(start_write, path, append=mode.startswith("a"))
+        binary = io.BufferedWriter(raw, CHUNK_SIZE)
+    if "b" in mode:
+        return binary
+    return io.TextIOWrapper(binary, encoding="utf-8")

@@ -1,0 +1,121 @@
+"""A sidecar's main: load the flavor, serve on a private unix socket, print the handshake.
+
+Launched by the host with the environment of docs/protocol.md. Logs go to stderr (the host keeps
+them in a per-sidecar file); stdout carries the handshake line only.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from concurrent import futures
+from pathlib import Path
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+from flavorhost.enums import StackComponentType
+from flavorhost.generated.v1 import lifecycle_pb2_grpc
+from flavorhost.protocol import (
+    COOKIE_ENV,
+    COOKIE_VALUE,
+    CORE_VERSION,
+    FLAVOR_SOURCE_ENV,
+    PROTOCOL_VERSION,
+    SERVER_OPTIONS,
+    SOCKET_DIR_ENV,
+    SOURCE_ROOT_ENV,
+    TOKEN_ENV,
+    Handshake,
+)
+from flavorhost.sidecar import artifact_store_servicer
+from flavorhost.sidecar.auth import TokenInterceptor
+from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
+from flavorhost.sources import import_flavor_class
+
+logger = logging.getLogger("flavorhost.sidecar")
+
+# Each component type's service, added to the server for flavors of that type.
+SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]] = {
+    StackComponentType.ARTIFACT_STORE: artifact_store_servicer.register,
+}
+LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
+SHUTDOWN_GRACE_SECONDS = 5.0
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Asks Linux to SIGTERM this process when the host that launched it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        logger.warning("could not set the parent-death signal")
+
+
+def serve(flavor_source: str, source_root: str | None, socket_dir: Path, token: str) -> None:
+    """Serves the flavor until Shutdown or SIGTERM."""
+    flavor = import_flavor_class(flavor_source, source_root)()
+    table = ComponentTable(flavor)
+    register = SERVICES.get(flavor.type)
+    if register is None:
+        raise SystemExit(f"flavorhost sidecars do not serve {flavor.type.value} flavors yet")
+    stop = threading.Event()
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="sidecar"),
+        options=SERVER_OPTIONS,
+        interceptors=[TokenInterceptor(token)],
+    )
+    service = register(server, table)
+    lifecycle_pb2_grpc.add_LifecycleServicer_to_server(
+        LifecycleServicer(table, [LIFECYCLE_SERVICE, service], stop), server
+    )
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    for name in ("", LIFECYCLE_SERVICE, service):
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+
+    socket_path = socket_dir / f"sidecar-{os.getpid()}.sock"
+    server.add_insecure_port(f"unix://{socket_path}")
+    server.start()
+    os.chmod(socket_path, 0o600)
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    logger.info("serving flavor %r (%s) on %s", flavor.name, flavor.type.value, socket_path)
+    print(Handshake(CORE_VERSION, PROTOCOL_VERSION, "unix", str(socket_path)).line(), flush=True)
+    while not stop.wait(timeout=3600):
+        pass
+    logger.info("shutting down")
+    health_servicer.enter_graceful_shutdown()
+    server.stop(SHUTDOWN_GRACE_SECONDS).wait(SHUTDOWN_GRACE_SECONDS + 1)
+    socket_path.unlink(missing_ok=True)
+
+
+def main() -> None:
+    """Checks it was launched by a host, then serves."""
+    if os.environ.get(COOKIE_ENV) != COOKIE_VALUE:
+        sys.stderr.write(
+            "This is a flavorhost sidecar; the flavorhost host launches it. "
+            "Use `flavorhost` commands or the SDK instead of running it by hand.\n"
+        )
+        raise SystemExit(1)
+    _die_with_parent()
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format=f"%(asctime)s sidecar[{os.getpid()}] %(levelname)s %(name)s: %(message)s",
+    )
+    token = os.environ.pop(TOKEN_ENV, "")
+    serve(
+        flavor_source=os.environ[FLAVOR_SOURCE_ENV],
+        source_root=os.environ.get(SOURCE_ROOT_ENV) or None,
+        socket_dir=Path(os.environ[SOCKET_DIR_ENV]),
+        token=token,
+    )

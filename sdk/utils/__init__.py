@@ -1,0 +1,1 @@
+"""Helpers kept at ZenML's import paths, so code written for ZenML ports by renaming."""

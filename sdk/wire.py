@@ -1,0 +1,32 @@
+"""Conversions between Python values and the generated messages, in one place."""
+
+from __future__ import annotations
+
+from flavorhost.enums import StackComponentType
+from flavorhost.generated.v1 import common_pb2
+
+
+def type_to_proto(kind: StackComponentType | None) -> common_pb2.ComponentType.ValueType:
+    """The proto enum value of a component type (UNSPECIFIED for None)."""
+    if kind is None:
+        return common_pb2.COMPONENT_TYPE_UNSPECIFIED
+    return common_pb2.ComponentType.Value(kind.name)
+
+
+def type_from_proto(value: int, required: bool = True) -> StackComponentType | None:
+    """The component type of a proto enum value; ValueError when required and unspecified."""
+    if value == common_pb2.COMPONENT_TYPE_UNSPECIFIED:
+        if required:
+            raise ValueError("the request has no component type; set `type`")
+        return None
+    try:
+        return StackComponentType[common_pb2.ComponentType.Name(value)]
+    except (KeyError, ValueError) as error:
+        raise ValueError(f"unknown component type {value}") from error
+
+
+def required_type(value: int) -> StackComponentType:
+    """The component type of a proto enum value, which must be given."""
+    kind = type_from_proto(value, required=True)
+    assert kind is not None
+    return kind
