@@ -94,7 +94,7 @@ class HostDaemon:
             lock.seek(0)
             pid = lock.read().strip() or "?"
             lock.close()
-            raise HostAlreadyRunning(f"a host is already running for {self.home} (pid {pid})")
+            raise HostAlreadyRunning(f"a host already runs for {self.home} (pid {pid})") from None
         lock.seek(0)
         lock.truncate()
         lock.write(str(os.getpid()))

@@ -8,6 +8,7 @@ until one of its source files changes. The implementation class is never touched
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import os
 import sys
@@ -28,7 +29,7 @@ class LoadedFlavor:
 
     name: str
     type: StackComponentType
-    config_class: type[StackComponentConfig]
+    config_class: builtins.type[StackComponentConfig]
     docs_url: str | None
     files: dict[str, float] = field(default_factory=dict)
 

@@ -43,9 +43,7 @@ def methods_of(files: dict[StackComponentType, FileDescriptor]) -> dict[str, Met
         for service in file.services_by_name.values():
             for method in service.methods:
                 path = f"/{service.full_name}/{method.name}"
-                methods[path] = Method(
-                    path, kind, method.client_streaming, method.server_streaming
-                )
+                methods[path] = Method(path, kind, method.client_streaming, method.server_streaming)
     return methods
 
 
@@ -62,7 +60,9 @@ class ComponentProxy(grpc.GenericRpcHandler):
         self._supervisor = supervisor
         self._methods = methods
 
-    def service(self, handler_call_details: grpc.HandlerCallDetails) -> grpc.RpcMethodHandler | None:
+    def service(
+        self, handler_call_details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         method = self._methods.get(handler_call_details.method)
         if method is None:
             return None
@@ -106,7 +106,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
     def _unary(self, method: Method) -> Callable[[Any, grpc.ServicerContext], bytes]:
         def forward(request: Any, context: grpc.ServicerContext) -> bytes:
             route = self._route(method, context)
-            callable_ = (
+            callable_: Any = (
                 route.sidecar.channel.stream_unary(method.path)
                 if method.client_streaming
                 else route.sidecar.channel.unary_unary(method.path)
@@ -125,7 +125,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
     def _streaming(self, method: Method) -> Callable[[Any, grpc.ServicerContext], Iterator[bytes]]:
         def forward(request: Any, context: grpc.ServicerContext) -> Iterator[bytes]:
             route = self._route(method, context)
-            callable_ = (
+            callable_: Any = (
                 route.sidecar.channel.stream_stream(method.path)
                 if method.client_streaming
                 else route.sidecar.channel.unary_stream(method.path)

@@ -299,9 +299,7 @@ class Registry:
         with self._lock:
             row = self._db.execute("SELECT * FROM stacks WHERE name = ?", (name,)).fetchone()
             if row is None:
-                raise EntityNotFoundError(
-                    f"no stack named {name!r}; see `flavorhost stack list`"
-                )
+                raise EntityNotFoundError(f"no stack named {name!r}; see `flavorhost stack list`")
             members = self._db.execute(
                 "SELECT c.* FROM stack_members m JOIN components c ON c.id = m.component_id "
                 "WHERE m.stack_id = ? ORDER BY c.type",
@@ -339,7 +337,5 @@ class Registry:
         """Makes a stack the active one."""
         with self._transaction() as db:
             stack = self.get_stack(name)
-            db.execute(
-                "INSERT OR REPLACE INTO settings VALUES (?, ?)", (ACTIVE_STACK, stack.name)
-            )
+            db.execute("INSERT OR REPLACE INTO settings VALUES (?, ?)", (ACTIVE_STACK, stack.name))
         return stack

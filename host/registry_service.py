@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-
 from flavorhost.configs import describe_fields, mask_secrets, parse_cli_values, validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import EntityExistsError, servicer_errors
@@ -158,11 +157,11 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     # --- components -------------------------------------------------------------------------
 
     @servicer_errors
-    def RegisterComponent(
-        self, request: pb.RegisterComponentRequest, context: Any
-    ) -> pb.Component:
+    def RegisterComponent(self, request: pb.RegisterComponentRequest, context: Any) -> pb.Component:
         kind = required_type(request.type)
-        config = self._validated(kind, request.flavor, {}, dict(request.values), request.config_json)
+        config = self._validated(
+            kind, request.flavor, {}, dict(request.values), request.config_json
+        )
         component = self._registry.add_component(kind, request.name, request.flavor, config)
         return self._component_message(component)
 

@@ -109,4 +109,3 @@ class Supervisor:
         for thread in threads:
             thread.join(timeout=30)
         shutil.rmtree(self._socket_dir, ignore_errors=True)
-

@@ -100,7 +100,9 @@ class Client:
 
     def get_stack(self, name: str = "") -> StackModel:
         """A stack, or the active one."""
-        return StackModel.from_proto(self._call(self._registry.GetStack, pb.GetStackRequest(name=name)))
+        return StackModel.from_proto(
+            self._call(self._registry.GetStack, pb.GetStackRequest(name=name))
+        )
 
     def list_stacks(self) -> list[StackModel]:
         """Every stack."""
@@ -109,7 +111,9 @@ class Client:
 
     def register_stack(self, name: str, components: dict[StackComponentType, str]) -> StackModel:
         """Records a stack from component names by type."""
-        members = [pb.StackMember(type=type_to_proto(k), component=c) for k, c in components.items()]
+        members = [
+            pb.StackMember(type=type_to_proto(k), component=c) for k, c in components.items()
+        ]
         request = pb.RegisterStackRequest(name=name, members=members)
         return StackModel.from_proto(self._call(self._registry.RegisterStack, request))
 

@@ -89,7 +89,9 @@ class Reason:
     build: Callable[[str, dict[str, str]], Exception]
 
 
-def _os_error(kind: type[OSError], default_errno: int) -> Callable[[str, dict[str, str]], Exception]:
+def _os_error(
+    kind: type[OSError], default_errno: int
+) -> Callable[[str, dict[str, str]], Exception]:
     def build(message: str, metadata: dict[str, str]) -> Exception:
         number = int(metadata.get("errno") or default_errno)
         if "path" in metadata:
@@ -131,9 +133,7 @@ REASONS: dict[str, Reason] = {
     "ENTITY_EXISTS": Reason(grpc.StatusCode.ALREADY_EXISTS, _plain(EntityExistsError)),
     "ENTITY_IN_USE": Reason(grpc.StatusCode.FAILED_PRECONDITION, _plain(EntityInUseError)),
     "FLAVOR_SOURCE": Reason(grpc.StatusCode.INVALID_ARGUMENT, _plain(FlavorSourceError)),
-    "COMPONENT_UNAVAILABLE": Reason(
-        grpc.StatusCode.UNAVAILABLE, _plain(ComponentUnavailableError)
-    ),
+    "COMPONENT_UNAVAILABLE": Reason(grpc.StatusCode.UNAVAILABLE, _plain(ComponentUnavailableError)),
     "NOT_IMPLEMENTED": Reason(grpc.StatusCode.UNIMPLEMENTED, _plain(NotImplementedError)),
     "FLAVOR_ERROR": Reason(grpc.StatusCode.INTERNAL, _plain(FlavorImplementationError)),
     "OS_ERROR": Reason(grpc.StatusCode.UNKNOWN, _os_error(OSError, 0)),
@@ -208,7 +208,8 @@ def to_status(error: BaseException) -> grpc.Status:
     detail.Pack(info)
     code_value: int = encoded.code.value[0]
     status = status_pb2.Status(code=code_value, message=encoded.message, details=[detail])
-    return rpc_status.to_status(status)
+    converted: grpc.Status = rpc_status.to_status(status)
+    return converted
 
 
 def abort(context: grpc.ServicerContext, error: BaseException) -> NoReturn:
@@ -267,4 +268,3 @@ def from_rpc_error(error: grpc.RpcError) -> Exception:
 def raise_from_rpc_error(error: grpc.RpcError) -> NoReturn:
     """Raises the Python exception for a failed call, chained to it."""
     raise from_rpc_error(error) from error
-

@@ -6,6 +6,7 @@ serialised by a lock file so that concurrent first calls start one host.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import subprocess
@@ -95,11 +96,9 @@ def wait_until_stopped(pid: int, timeout: float = 30.0) -> bool:
     """Waits for a host process to exit; True if it did."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            # Reaps the host if this process started it (it would linger as a zombie).
+        # Reaps the host if this process started it (it would linger as a zombie).
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         try:
             os.kill(pid, 0)
         except ProcessLookupError:

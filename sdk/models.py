@@ -13,7 +13,7 @@ from flavorhost.wire import required_type, type_from_proto
 
 
 class ConfigView(Mapping[str, Any]):
-    """A component's config as the host shows it (secrets masked): read-only, by key or attribute."""
+    """A component's config as the host shows it (secrets masked), read by key or attribute."""
 
     def __init__(self, values: dict[str, Any]) -> None:
         self._values = dict(values)

@@ -10,7 +10,7 @@ from pydantic.fields import FieldInfo
 SECRET_MARKER = "flavorhost_secret"
 
 
-def SecretField(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 - named like pydantic's Field
+def SecretField(*args: Any, **kwargs: Any) -> Any:
     """A pydantic `Field` whose value is sensitive: never shown, never logged.
 
     Takes the same arguments as `pydantic.Field`.

@@ -105,7 +105,7 @@ class LocalArtifactStore(BaseArtifactStore):
             raise ValueError(f"mode {mode!r} is not supported; use one of {sorted(MODES)}")
         real = self._resolve(path)
         if mode.startswith("r"):
-            return open(real, mode)  # noqa: SIM115 - the caller closes it
+            return open(real, mode)
         if os.path.isdir(real):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
         if not os.path.isdir(os.path.dirname(real)):

@@ -7,6 +7,8 @@ As in fsspec's `AbstractFileSystem`, a flavor implements `open`, `listdir`, `sta
 
 from __future__ import annotations
 
+import builtins
+
 import fnmatch
 import os
 import posixpath
@@ -66,7 +68,7 @@ class FileInfo:
 
     @classmethod
     def from_stat(cls, value: Any) -> FileInfo:
-        """Normalizes what `stat()` returned: an os.stat_result, an fsspec info dict or a FileInfo."""
+        """Normalizes what `stat()` gave: an os.stat_result, an fsspec info dict or a FileInfo."""
         if isinstance(value, FileInfo):
             return value
         if isinstance(value, os.stat_result):
@@ -235,11 +237,11 @@ class BaseArtifactStoreFlavor(Flavor):
         return StackComponentType.ARTIFACT_STORE
 
     @property
-    def config_class(self) -> type[BaseArtifactStoreConfig]:
+    def config_class(self) -> builtins.type[BaseArtifactStoreConfig]:
         """The config class; flavors narrow it."""
         return BaseArtifactStoreConfig
 
     @property
     @abstractmethod
-    def implementation_class(self) -> type[BaseArtifactStore]:
+    def implementation_class(self) -> builtins.type[BaseArtifactStore]:
         """The implementation class (imported in the sidecar only)."""

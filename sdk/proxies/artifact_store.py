@@ -34,7 +34,9 @@ class ArtifactStoreProxy:
 
     def __init__(self, component: ComponentModel, channel: grpc.Channel) -> None:
         if component.type != StackComponentType.ARTIFACT_STORE:
-            raise ValueError(f"{component.name!r} is a {component.type.value}, not an artifact store")
+            raise ValueError(
+                f"{component.name!r} is a {component.type.value}, not an artifact store"
+            )
         self._component = component
         self._stub = artifact_store_pb2_grpc.ArtifactStoreStub(channel)
         self._metadata = ((COMPONENT_METADATA_KEY, component.name),)

@@ -217,5 +217,7 @@ class ArtifactStoreServicer(artifact_store_pb2_grpc.ArtifactStoreServicer):
 
 def register(server: grpc.Server, table: ComponentTable) -> str:
     """Adds the service to a sidecar's server; returns its full name."""
-    artifact_store_pb2_grpc.add_ArtifactStoreServicer_to_server(ArtifactStoreServicer(table), server)
+    artifact_store_pb2_grpc.add_ArtifactStoreServicer_to_server(
+        ArtifactStoreServicer(table), server
+    )
     return SERVICE_NAME

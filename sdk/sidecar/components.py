@@ -14,10 +14,11 @@ import grpc
 import flavorhost
 from flavorhost import errors
 from flavorhost.configs import validate_config
-from flavorhost.generated.v1 import common_pb2, lifecycle_pb2, lifecycle_pb2_grpc
+from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
 from flavorhost.protocol import COMPONENT_METADATA_KEY, PROTOCOL_VERSION
 from flavorhost.stack.flavor import Flavor
 from flavorhost.stack.stack_component import StackComponent
+from flavorhost.wire import type_to_proto
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class LifecycleServicer(lifecycle_pb2_grpc.LifecycleServicer):
         flavor = self._table.flavor
         return lifecycle_pb2.PluginInfo(
             flavor_name=flavor.name,
-            component_type=common_pb2.ComponentType.Value(flavor.type.name),
+            component_type=type_to_proto(flavor.type),
             protocol_version=PROTOCOL_VERSION,
             services=self._services,
             runtime=f"python {platform.python_version()} flavorhost {flavorhost.__version__}",
@@ -97,9 +98,7 @@ class LifecycleServicer(lifecycle_pb2_grpc.LifecycleServicer):
         self, request: lifecycle_pb2.ConfigureRequest, context: grpc.ServicerContext
     ) -> lifecycle_pb2.ConfigureResponse:
         try:
-            self._table.configure(
-                request.component_name, request.component_id, request.config_json
-            )
+            self._table.configure(request.component_name, request.component_id, request.config_json)
         except Exception as error:
             logger.exception("configuring %r failed", request.component_name)
             errors.abort(context, error)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -29,12 +31,12 @@ class Flavor(ABC):
 
     @property
     @abstractmethod
-    def config_class(self) -> type[StackComponentConfig]:
+    def config_class(self) -> builtins.type[StackComponentConfig]:
         """The pydantic class that validates a component's config."""
 
     @property
     @abstractmethod
-    def implementation_class(self) -> type[StackComponent]:
+    def implementation_class(self) -> builtins.type[StackComponent]:
         """The class that implements the component (imported in the sidecar only)."""
 
     @property
