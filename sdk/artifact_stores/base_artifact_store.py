@@ -8,7 +8,6 @@ As in fsspec's `AbstractFileSystem`, a flavor implements `open`, `listdir`, `sta
 from __future__ import annotations
 
 import builtins
-
 import fnmatch
 import os
 import posixpath
