@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from flavorhost.enums import StackComponentType
 from flavorhost.generated.v1 import common_pb2
 
@@ -10,7 +12,7 @@ def type_to_proto(kind: StackComponentType | None) -> common_pb2.ComponentType:
     """The proto enum value of a component type (UNSPECIFIED for None)."""
     if kind is None:
         return common_pb2.COMPONENT_TYPE_UNSPECIFIED
-    return common_pb2.ComponentType(common_pb2.ComponentType.Value(kind.name))
+    return cast(common_pb2.ComponentType, common_pb2.ComponentType.Value(kind.name))
 
 
 def type_from_proto(value: int, required: bool = True) -> StackComponentType | None:

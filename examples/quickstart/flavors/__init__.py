@@ -1,0 +1,1 @@
+"""The quickstart's own flavors package, laid out as the guide advises."""
