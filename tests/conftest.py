@@ -1,0 +1,88 @@
+"""Shared fixtures: a private FLAVORHOST_HOME, a running host, the CLI as a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from flavorhost import Client
+from flavorhost.host_connection import is_running, wait_until_stopped
+
+REPO = Path(__file__).resolve().parent.parent
+FLAVORHOST_BIN = str(Path(sys.executable).with_name("flavorhost"))
+CLI_TIMEOUT_SECONDS = 120
+
+
+@pytest.fixture
+def home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh FLAVORHOST_HOME (short, so socket paths fit); its host is stopped afterwards."""
+    path = Path(tempfile.mkdtemp(prefix="fh-", dir="/tmp"))
+    monkeypatch.setenv("FLAVORHOST_HOME", str(path))
+    yield path
+    stop_host(path)
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def stop_host(home: Path) -> None:
+    """Stops the host of `home` if one runs, and waits for it to exit."""
+    if not is_running(home):
+        return
+    with Client(home, autostart=False) as client:
+        pid = client.stop_host()
+    assert wait_until_stopped(pid), f"host {pid} did not stop"
+
+
+@pytest.fixture
+def client(home: Path) -> Iterator[Client]:
+    """A Client of a host started for this test."""
+    with Client(home) as created:
+        yield created
+
+
+class Cli:
+    """Runs `flavorhost ...` as a user would, in a working directory."""
+
+    def __init__(self, home: Path, cwd: Path) -> None:
+        self.home = home
+        self.cwd = cwd
+
+    def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, FLAVORHOST_HOME=str(self.home))
+        result = subprocess.run(
+            [FLAVORHOST_BIN, *args],
+            cwd=self.cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CLI_TIMEOUT_SECONDS,
+            check=False,
+        )
+        if ok and result.returncode != 0:
+            raise AssertionError(
+                f"flavorhost {' '.join(args)} failed ({result.returncode}):\n"
+                f"{result.stdout}\n{result.stderr}"
+            )
+        if not ok and result.returncode == 0:
+            raise AssertionError(f"flavorhost {' '.join(args)} succeeded:\n{result.stdout}")
+        return result
+
+
+@pytest.fixture
+def user_repo(tmp_path: Path) -> Path:
+    """A user's repository holding the quickstart's own `flavors` package."""
+    repo = tmp_path / "user_repo"
+    shutil.copytree(REPO / "examples" / "quickstart" / "flavors", repo / "flavors")
+    return repo
+
+
+@pytest.fixture
+def cli(home: Path, user_repo: Path) -> Cli:
+    """The CLI, run from the user's repository."""
+    return Cli(home, user_repo)
