@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class StackComponentType(str, Enum):
+class StackComponentType(StrEnum):
     """The types of stack component, as in ZenML's guide (values are ZenML's)."""
 
     ORCHESTRATOR = "orchestrator"

@@ -80,7 +80,10 @@ class MemoryStore(BaseArtifactStore):
 def store() -> MemoryStore:
     config = MemoryConfig(path="mem://root")
     return MemoryStore(
-        name="m", id=uuid.uuid4(), config=config, flavor="memory",
+        name="m",
+        id=uuid.uuid4(),
+        config=config,
+        flavor="memory",
         type=StackComponentType.ARTIFACT_STORE,
     )
 
@@ -115,7 +118,7 @@ def test_file_info_normalizes_every_stat_shape() -> None:
 
     assert FileInfo.from_stat({"size": 3, "type": "file"}).size == 3
     assert FileInfo.from_stat(os.stat("/")).is_dir
-    with pytest.raises(TypeError, match="os.stat_result"):
+    with pytest.raises(TypeError, match=r"os\.stat_result"):
         FileInfo.from_stat(42)
 
 

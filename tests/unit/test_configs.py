@@ -47,7 +47,7 @@ def test_cli_values_are_parsed_by_field_type() -> None:
 
 
 def test_unknown_cli_field_names_the_known_ones() -> None:
-    with pytest.raises(ConfigValidationError, match="unknown config field 'colour'.*path"):
+    with pytest.raises(ConfigValidationError, match=r"unknown config field 'colour'.*path"):
         parse_cli_values(S3LikeConfig, {"colour": "red"})
 
 

@@ -10,7 +10,11 @@ from flavorhost import errors
 from flavorhost.generated.v1 import common_pb2
 from tests.conftest import REPO
 
-REASON_NAMES = [n for n in common_pb2.ErrorReason.keys() if n != "ERROR_REASON_UNSPECIFIED"]
+REASON_NAMES = [
+    name
+    for name in common_pb2.ErrorReason.keys()  # noqa: SIM118 - an EnumTypeWrapper, not a dict
+    if name != "ERROR_REASON_UNSPECIFIED"
+]
 
 
 def test_every_proto_reason_has_a_row_and_no_row_is_extra() -> None:

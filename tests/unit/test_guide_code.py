@@ -36,8 +36,7 @@ def test_base_abstractions_and_the_local_flavor_example() -> None:
 
         SUPPORTED_SCHEMES: ClassVar[Set[str]]
 
-    class LocalArtifactStore(BaseArtifactStore):
-        ...
+    class LocalArtifactStore(BaseArtifactStore): ...
 
     class LocalArtifactStoreConfig(BaseArtifactStoreConfig):
         SUPPORTED_SCHEMES: ClassVar[Set[str]] = {""}

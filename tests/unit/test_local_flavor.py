@@ -15,7 +15,10 @@ from flavorhost.flavors.local_artifact_store.flavor import LocalArtifactStoreCon
 def store(tmp_path: Path) -> LocalArtifactStore:
     config = LocalArtifactStoreConfig(path=str(tmp_path / "root"))
     return LocalArtifactStore(
-        name="s", id=uuid.uuid4(), config=config, flavor="local",
+        name="s",
+        id=uuid.uuid4(),
+        config=config,
+        flavor="local",
         type=StackComponentType.ARTIFACT_STORE,
     )
 

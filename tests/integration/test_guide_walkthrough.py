@@ -1,0 +1,151 @@
+"""The guide's walkthrough through the CLI, in a user's repository with its own `flavors`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from flavorhost import Client
+from tests.conftest import Cli
+
+FLAVOR = "flavors.file_url_flavor.FileUrlArtifactStoreFlavor"
+
+PIPELINE = textwrap.dedent(
+    """
+    import json, sys
+    from flavorhost import Client
+
+    store = Client().active_stack.artifact_store
+    target = store.path + "/runs/1/metrics.json"
+    store.makedirs(store.path + "/runs/1")
+    with store.open(target, "w") as f:
+        json.dump({"accuracy": 0.93}, f)
+    with store.open(target) as f:
+        print(json.dumps({"read": json.load(f), "flavor": store.flavor,
+                          "listdir": store.listdir(store.path + "/runs/1"),
+                          "implementation_imported": "flavors.file_url_store" in sys.modules}))
+    """
+)
+
+PROBE_FLAVOR = textwrap.dedent(
+    """
+    from typing import ClassVar, Set
+
+    from flavorhost.artifact_stores import BaseArtifactStoreConfig, BaseArtifactStoreFlavor
+
+
+    class ProbeConfig(BaseArtifactStoreConfig):
+        SUPPORTED_SCHEMES: ClassVar[Set[str]] = {"file://"}
+        create_root: bool = True
+
+
+    class ProbeFlavor(BaseArtifactStoreFlavor):
+        @property
+        def name(self):
+            return "probe"
+
+        @property
+        def config_class(self):
+            return ProbeConfig
+
+        @property
+        def implementation_class(self):
+            from flavors.probe_store import ProbeStore
+
+            return ProbeStore
+    """
+)
+
+PROBE_STORE = textwrap.dedent(
+    """
+    import os
+    from pathlib import Path
+
+    from flavors.file_url_store import FileUrlArtifactStore
+
+    # Records which process imports the implementation.
+    with open(Path(__file__).resolve().parent.parent / "imported_by.pids", "a") as log:
+        log.write(f"{os.getpid()}\\n")
+
+
+    class ProbeStore(FileUrlArtifactStore):
+        pass
+    """
+)
+
+
+def test_guide_walkthrough(cli: Cli, user_repo: Path, home: Path) -> None:
+    store = home / "store"
+    assert "Initialized" in cli("init").stdout
+    assert (user_repo / ".flavorhost").is_dir()
+    assert "file_url" in cli("artifact-store", "flavor", "register", FLAVOR).stdout
+    listing = cli("artifact-store", "flavor", "list").stdout
+    assert "file_url" in listing and "local" in listing
+    described = cli("artifact-store", "flavor", "describe", "file_url").stdout
+    assert "access_token" in described and "create_root" in described
+    access_token_row = next(line for line in described.splitlines() if "access_token" in line)
+    assert "yes" in access_token_row  # shown as secret
+    cli("artifact-store", "register", "my_store", "--flavor=file_url", f"--path=file://{store}")
+    cli("stack", "register", "my_stack", "-a", "my_store")
+    cli("stack", "set", "my_stack")
+    assert "my_store" in cli("stack", "describe").stdout
+    assert "*" in next(
+        line for line in cli("stack", "list").stdout.splitlines() if "my_stack" in line
+    )
+
+    # A pipeline process, run from anywhere, uses the component through the host.
+    result = subprocess.run(
+        [sys.executable, "-c", PIPELINE],
+        cwd="/",
+        env=dict(os.environ, FLAVORHOST_HOME=str(home)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    report = json.loads(result.stdout)
+    assert report == {
+        "read": {"accuracy": 0.93},
+        "flavor": "file_url",
+        "listdir": ["metrics.json"],
+        "implementation_imported": False,
+    }
+    assert json.loads((store / "runs" / "1" / "metrics.json").read_text()) == {"accuracy": 0.93}
+
+    # Dotted paths resolve from the source root even when called from a subfolder.
+    (user_repo / "sub").mkdir()
+    subfolder = Cli(home, user_repo / "sub")
+    subfolder("artifact-store", "flavor", "register", FLAVOR)
+
+
+def test_dotted_paths_resolve_from_the_current_directory_without_init(
+    cli: Cli, user_repo: Path
+) -> None:
+    cli("artifact-store", "flavor", "register", FLAVOR)
+    assert not (user_repo / ".flavorhost").exists()
+
+
+def test_the_host_never_imports_the_implementation(cli: Cli, user_repo: Path, home: Path) -> None:
+    (user_repo / "flavors" / "probe_flavor.py").write_text(PROBE_FLAVOR)
+    (user_repo / "flavors" / "probe_store.py").write_text(PROBE_STORE)
+    cli("init")
+    cli("artifact-store", "flavor", "register", "flavors.probe_flavor.ProbeFlavor")
+    cli("artifact-store", "register", "probed", "--flavor=probe", f"--path=file://{home}/p")
+    cli("artifact-store", "describe", "probed")
+    cli("stack", "register", "probe_stack", "-a", "probed")
+    cli("stack", "set", "probe_stack")
+    with Client(home) as client:
+        store = client.active_stack.artifact_store
+        with store.open(f"{store.path}/x.txt", "w") as f:
+            f.write("x")
+        assert store.exists(f"{store.path}/x.txt")
+        status = client.host_status()
+    importers = (user_repo / "imported_by.pids").read_text().split()
+    sidecar = next(s for s in status.sidecars if s.flavor == "probe")
+    assert importers == [str(sidecar.pid)]
+    assert str(status.pid) not in importers
+    assert str(os.getpid()) not in importers
