@@ -35,14 +35,20 @@ class ComponentTable:
         """Creates (or replaces) the implementation of one component."""
         values = json.loads(config_json or "{}")
         config = validate_config(self.flavor.config_class, values, self.flavor.name)
-        implementation_class = self.flavor.implementation_class
-        component = implementation_class(
-            name=name,
-            id=uuid.UUID(component_id) if component_id else uuid.uuid4(),
-            config=config,
-            flavor=self.flavor.name,
-            type=self.flavor.type,
-        )
+        try:
+            implementation_class = self.flavor.implementation_class
+            component = implementation_class(
+                name=name,
+                id=uuid.UUID(component_id) if component_id else uuid.uuid4(),
+                config=config,
+                flavor=self.flavor.name,
+                type=self.flavor.type,
+            )
+        except Exception as error:
+            raise errors.FlavorImplementationError(
+                f"flavor {self.flavor.name!r} could not create component {name!r}: "
+                f"{type(error).__name__}: {error}"
+            ) from error
         with self._lock:
             previous = self._components.get(name)
             self._components[name] = component

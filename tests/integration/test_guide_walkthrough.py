@@ -9,7 +9,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from flavorhost import Client
+from flavorhost.errors import FlavorImplementationError
 from tests.conftest import Cli
 
 FLAVOR = "flavors.file_url_flavor.FileUrlArtifactStoreFlavor"
@@ -149,3 +152,44 @@ def test_the_host_never_imports_the_implementation(cli: Cli, user_repo: Path, ho
     assert importers == [str(sidecar.pid)]
     assert str(status.pid) not in importers
     assert str(os.getpid()) not in importers
+
+
+def test_secret_values_are_masked_everywhere_they_are_shown(
+    cli: Cli, user_repo: Path, home: Path
+) -> None:
+    cli("artifact-store", "flavor", "register", FLAVOR)
+    cli(
+        "artifact-store",
+        "register",
+        "secretive",
+        "--flavor=file_url",
+        f"--path=file://{home}/s",
+        "--access_token=hunter2-value",
+    )
+    assert "hunter2-value" not in cli("artifact-store", "describe", "secretive").stdout
+    cli("stack", "register", "s", "-a", "secretive")
+    cli("stack", "set", "s")
+    with Client(home) as client:
+        store = client.active_stack.artifact_store
+        assert store.config.access_token == "********"
+        assert store.exists(store.path)
+
+
+def test_an_implementation_that_fails_to_start_names_the_component(
+    cli: Cli, user_repo: Path, home: Path
+) -> None:
+    (user_repo / "flavors" / "probe_flavor.py").write_text(PROBE_FLAVOR)
+    (user_repo / "flavors" / "probe_store.py").write_text(
+        "raise RuntimeError('cannot reach the bucket')\n"
+    )
+    cli("artifact-store", "flavor", "register", "flavors.probe_flavor.ProbeFlavor")
+    cli("artifact-store", "register", "probed", "--flavor=probe", f"--path=file://{home}/p")
+    cli("stack", "register", "probe_stack", "-a", "probed")
+    cli("stack", "set", "probe_stack")
+    with Client(home) as client:
+        store = client.active_stack.artifact_store
+        with pytest.raises(FlavorImplementationError, match="could not create component 'probed'"):
+            store.exists(store.path)
+        assert client.host_status().pid  # the host keeps serving
+        client.activate_stack("default")
+        assert client.active_stack.artifact_store.exists(".")

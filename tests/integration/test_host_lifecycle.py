@@ -8,6 +8,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import pytest
 
 from flavorhost import Client
 from flavorhost.enums import StackComponentType
-from flavorhost.errors import EntityNotFoundError
+from flavorhost.errors import ConfigValidationError, EntityNotFoundError
 from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
 from flavorhost.host_connection import is_running, wait_until_stopped
 from tests.conftest import Cli
@@ -151,3 +152,33 @@ def test_a_sidecar_run_by_hand_explains_itself() -> None:
     )
     assert result.returncode == 1
     assert "the flavorhost host launches it" in result.stderr
+
+
+def test_config_errors_from_the_sdk_name_the_field(client: Client, home: Path) -> None:
+    with pytest.raises(ConfigValidationError) as caught:
+        client.register_component(ARTIFACT_STORE, "bad", "local", config={"path": "not/absolute"})
+    assert caught.value.field == "path"
+    assert "must be absolute" in str(caught.value)
+
+
+def test_foreground_host_serves_until_stopped(home: Path) -> None:
+    env = dict(os.environ, FLAVORHOST_HOME=str(home))
+    host = subprocess.Popen(
+        [sys.executable, "-m", "flavorhost.cli.main", "host", "start", "--foreground"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not is_running(home) and host.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with Client(home, autostart=False) as client:
+            assert client.host_status().pid == host.pid
+            client.stop_host()
+        assert host.wait(timeout=60) == 0
+    finally:
+        if host.poll() is None:
+            host.kill()
+            host.wait(timeout=30)
