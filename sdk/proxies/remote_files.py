@@ -129,13 +129,17 @@ class RemoteReader(io.RawIOBase):
 
 
 class RemoteWriter(io.RawIOBase):
-    """Writes a remote file; `close()` commits it and reports whether that worked."""
+    """Writes a remote file; `close()` commits it and reports whether that worked.
+
+    `discard()` cancels the stream instead: nothing appears under the file's name.
+    """
 
     def __init__(self, start: WriteStarter, path: str, append: bool) -> None:
         super().__init__()
         self.name = path
         self._queue: queue.Queue[pb.WriteRequest | None] = queue.Queue(WRITE_QUEUE_CHUNKS)
         self._queue.put(pb.WriteRequest(open=pb.WriteOpen(path=path, append=append)))
+        self._discarded = False
         self._call = start(self._requests())
         self._expect("opened")
 
@@ -171,6 +175,8 @@ class RemoteWriter(io.RawIOBase):
         """Sends `data` (all of it)."""
         if self.closed:
             raise ValueError("write to a closed file")
+        if self._discarded:
+            return len(data)
         chunk = bytes(data)
         for start in range(0, len(chunk), CHUNK_SIZE):
             self._put(pb.WriteRequest(data=chunk[start : start + CHUNK_SIZE]))
@@ -180,6 +186,9 @@ class RemoteWriter(io.RawIOBase):
         """Commits the file; raises if the flavor could not."""
         if self.closed:
             return
+        if self._discarded:
+            super().close()
+            return
         try:
             self._put(pb.WriteRequest(finish=pb.WriteFinish()))
             self._put(None)
@@ -187,17 +196,38 @@ class RemoteWriter(io.RawIOBase):
         finally:
             super().close()
 
+    def discard(self) -> None:
+        """Abandons the file: the stream is cancelled and the flavor drops what it received."""
+        if not self.closed and not self._discarded:
+            self._discarded = True
+            self._call.cancel()
+
+
+class _BufferedRemoteWriter(io.BufferedWriter):
+    """Commits on a clean exit from `with`, discards when the block raised."""
+
+    def __exit__(self, kind: Any, *rest: Any) -> None:
+        if kind is not None:
+            self.raw.discard()  # type: ignore[attr-defined]
+        self.close()
+
+
+class _TextRemoteWriter(io.TextIOWrapper):
+    """The text layer over `_BufferedRemoteWriter`, with the same `with` behaviour."""
+
+    def __exit__(self, kind: Any, *rest: Any) -> None:
+        if kind is not None:
+            self.buffer.raw.discard()  # type: ignore[attr-defined]
+        self.close()
+
 
 def open_remote(start_read: ReadStarter, start_write: WriteStarter, path: str, mode: str) -> Any:
     """A file object for `mode` (r, rb, w, wb, a, ab) over the streams."""
     if mode not in MODES:
         raise ValueError(f"mode {mode!r} is not supported; use one of {', '.join(sorted(MODES))}")
-    binary: io.BufferedIOBase
     if mode.startswith("r"):
-        binary = io.BufferedReader(RemoteReader(start_read, path), CHUNK_SIZE)
-    else:
-        raw = RemoteWriter(start_write, path, append=mode.startswith("a"))
-        binary = io.BufferedWriter(raw, CHUNK_SIZE)
-    if "b" in mode:
-        return binary
-    return io.TextIOWrapper(binary, encoding="utf-8")
+        reader = io.BufferedReader(RemoteReader(start_read, path), CHUNK_SIZE)
+        return reader if "b" in mode else io.TextIOWrapper(reader, encoding="utf-8")
+    raw = RemoteWriter(start_write, path, append=mode.startswith("a"))
+    writer = _BufferedRemoteWriter(raw, CHUNK_SIZE)
+    return writer if "b" in mode else _TextRemoteWriter(writer, encoding="utf-8")

@@ -176,3 +176,32 @@ def test_a_file_being_written_is_invisible_until_closed(store: ArtifactStoreProx
     assert store.listdir(store.path) == []
     handle.close()
     assert store.size(path) == 3 << 20
+
+
+@pytest.mark.parametrize("mode", ["wb", "w", "a"])
+def test_an_exception_inside_with_discards_the_write(store: ArtifactStoreProxy, mode: str) -> None:
+    path = os.path.join(store.path, "half.txt")
+    store.makedirs(store.path)
+    if mode == "a":
+        Path(path).write_text("kept\n")
+    data = b"partial" if "b" in mode else "partial"
+    with pytest.raises(RuntimeError), store.open(path, mode) as f:
+        f.write(data)
+        f.flush()
+        raise RuntimeError("the step failed")
+    if mode == "a":
+        assert Path(path).read_text() == "kept\n"
+    else:
+        assert not store.exists(path)
+    assert not [n for n in os.listdir(store.path) if n != "half.txt"]  # no temp files left
+
+
+def test_empty_files_and_reads_past_the_end(store: ArtifactStoreProxy) -> None:
+    path = os.path.join(store.path, "empty")
+    with store.open(path, "wb"):
+        pass
+    assert store.size(path) == 0
+    with store.open(path, "rb") as f:
+        assert f.read() == b""
+        f.seek(10)
+        assert f.read() == b"" and f.tell() == 10
