@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -193,7 +194,11 @@ def test_an_exception_inside_with_discards_the_write(store: ArtifactStoreProxy, 
         assert Path(path).read_text() == "kept\n"
     else:
         assert not store.exists(path)
-    assert not [n for n in os.listdir(store.path) if n != "half.txt"]  # no temp files left
+    # The sidecar drops its temporary file when it sees the cancellation, just after.
+    deadline = time.monotonic() + 30
+    while [n for n in os.listdir(store.path) if n != "half.txt"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [n for n in os.listdir(store.path) if n != "half.txt"] == []
 
 
 def test_empty_files_and_reads_past_the_end(store: ArtifactStoreProxy) -> None:
