@@ -5,4 +5,5 @@
 
 BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_artifact_store.flavor.LocalArtifactStoreFlavor",
+    "flavorhost.flavors.s3_artifact_store.flavor.S3ArtifactStoreFlavor",
 ]

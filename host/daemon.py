@@ -27,6 +27,7 @@ from flavorhost.enums import StackComponentType
 from flavorhost.flavors import BUILTIN_FLAVORS
 from flavorhost.generated.v1 import artifact_store_pb2, host_pb2, host_pb2_grpc
 from flavorhost.home import flavorhost_home, host_address, host_socket_path
+from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
 from flavorhost.host.proxy import ComponentProxy, methods_of
 from flavorhost.host.registry import FlavorRecord, Registry
@@ -71,7 +72,8 @@ class HostDaemon:
         self._lock_file = self._acquire_lock()
         self.registry = Registry(home / "registry.db")
         self.loader = FlavorLoader()
-        self.supervisor = Supervisor(home, self.registry, self.loader)
+        self.environments = EnvironmentManager(home)
+        self.supervisor = Supervisor(home, self.registry, self.loader, self.environments)
         self._seed()
         self._server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="host"),
@@ -79,7 +81,8 @@ class HostDaemon:
             handlers=[ComponentProxy(self.supervisor, methods_of(COMPONENT_SERVICES))],
         )
         host_pb2_grpc.add_RegistryServicer_to_server(
-            RegistryService(self.registry, self.loader, self.supervisor), self._server
+            RegistryService(self.registry, self.loader, self.supervisor, self.environments),
+            self._server,
         )
         host_pb2_grpc.add_HostServicer_to_server(HostService(self), self._server)
         health_servicer = health.HealthServicer()
@@ -106,7 +109,8 @@ class HostDaemon:
         for source in BUILTIN_FLAVORS:
             loaded = self.loader.load(source)
             self.registry.put_flavor(
-                FlavorRecord(loaded.type, loaded.name, source, "", True), replace=True
+                FlavorRecord(loaded.type, loaded.name, source, "", True, loaded.requirements),
+                replace=True,
             )
         if self.registry.active_stack_name() is not None:
             return

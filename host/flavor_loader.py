@@ -31,6 +31,7 @@ class LoadedFlavor:
     type: StackComponentType
     config_class: builtins.type[StackComponentConfig]
     docs_url: str | None
+    requirements: tuple[str, ...] = ()
     files: dict[str, float] = field(default_factory=dict)
 
     def is_stale(self) -> bool:
@@ -98,6 +99,7 @@ class FlavorLoader:
     def _describe(flavor: Flavor) -> LoadedFlavor:
         try:
             name, kind, config_class = flavor.name, flavor.type, flavor.config_class
+            requirements = tuple(str(r) for r in flavor.requirements)
         except ImportError as error:
             raise FlavorSourceError(
                 f"flavor {type(flavor).__name__} could not import its config class: {error}. "
@@ -112,4 +114,4 @@ class FlavorLoader:
                 f"flavor {name!r}: config_class must be a subclass of "
                 "flavorhost.stack.StackComponentConfig"
             )
-        return LoadedFlavor(name, kind, config_class, flavor.docs_url)
+        return LoadedFlavor(name, kind, config_class, flavor.docs_url, requirements)

@@ -23,7 +23,8 @@ from flavorhost.errors import EntityExistsError, EntityInUseError, EntityNotFoun
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS flavors (
     type TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, source_root TEXT NOT NULL,
-    builtin INTEGER NOT NULL, created REAL NOT NULL, PRIMARY KEY (type, name));
+    builtin INTEGER NOT NULL, created REAL NOT NULL, requirements TEXT NOT NULL DEFAULT '[]',
+    python TEXT NOT NULL DEFAULT '', PRIMARY KEY (type, name));
 CREATE TABLE IF NOT EXISTS components (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, flavor TEXT NOT NULL,
     config TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL, UNIQUE (type, name));
@@ -47,6 +48,8 @@ class FlavorRecord:
     source: str
     source_root: str
     builtin: bool
+    requirements: tuple[str, ...] = ()
+    python: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ class Registry:
                     f"one with `flavorhost {flavor.type.cli_name} flavor delete {flavor.name}`"
                 )
             db.execute(
-                "INSERT OR REPLACE INTO flavors VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO flavors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     flavor.type.value,
                     flavor.name,
@@ -118,6 +121,8 @@ class Registry:
                     flavor.source_root,
                     int(flavor.builtin),
                     time.time(),
+                    json.dumps(list(flavor.requirements)),
+                    flavor.python,
                 ),
             )
 
@@ -135,6 +140,8 @@ class Registry:
             source=row["source"],
             source_root=row["source_root"],
             builtin=bool(row["builtin"]),
+            requirements=tuple(json.loads(row["requirements"])),
+            python=row["python"],
         )
 
     def get_flavor(self, kind: StackComponentType, name: str) -> FlavorRecord:

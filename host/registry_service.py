@@ -3,26 +3,63 @@
 from __future__ import annotations
 
 import json
+import queue
+import subprocess
+import threading
+from collections.abc import Iterator
 from typing import Any
 
+import grpc
+
+from flavorhost import errors
 from flavorhost.configs import describe_fields, mask_secrets, parse_cli_values, validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import EntityExistsError, servicer_errors
 from flavorhost.generated.v1 import host_pb2 as pb
 from flavorhost.generated.v1 import host_pb2_grpc
+from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader, LoadedFlavor
 from flavorhost.host.registry import ComponentRecord, FlavorRecord, Registry, StackRecord
 from flavorhost.host.supervisor import Supervisor
 from flavorhost.wire import required_type, type_from_proto, type_to_proto
 
+INTERPRETER_CHECK_SECONDS = 60
+
+
+def check_interpreter(python: str) -> None:
+    """Refuses a --python interpreter that cannot run the flavorhost sidecar runtime."""
+    try:
+        result = subprocess.run(
+            [python, "-c", "import flavorhost.sidecar.runtime"],
+            capture_output=True,
+            text=True,
+            timeout=INTERPRETER_CHECK_SECONDS,
+            check=False,
+        )
+    except OSError as error:
+        raise ValueError(f"cannot run --python {python}: {error}") from error
+    if result.returncode != 0:
+        raise ValueError(
+            f"--python {python} cannot import flavorhost; install it there first "
+            f"({python} -m pip install flavorhost), or let flavorhost manage the environment "
+            "with --requirement"
+        )
+
 
 class RegistryService(host_pb2_grpc.RegistryServicer):
     """Flavors, components and stacks over gRPC."""
 
-    def __init__(self, registry: Registry, loader: FlavorLoader, supervisor: Supervisor) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        loader: FlavorLoader,
+        supervisor: Supervisor,
+        environments: EnvironmentManager,
+    ) -> None:
         self._registry = registry
         self._loader = loader
         self._supervisor = supervisor
+        self._environments = environments
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -31,6 +68,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
 
     def _flavor_message(self, flavor: FlavorRecord) -> pb.Flavor:
         loaded = self._load(flavor)
+        environment = self._environments.state(flavor.requirements, flavor.python)
         return pb.Flavor(
             name=flavor.name,
             type=type_to_proto(flavor.type),
@@ -50,6 +88,10 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             ],
             config_schema_json=json.dumps(loaded.config_class.model_json_schema()),
             docs_url=loaded.docs_url or "",
+            requirements=flavor.requirements,
+            environment_state=environment.state,
+            environment_python=environment.python,
+            environment_message=environment.message,
         )
 
     def _component_message(self, component: ComponentRecord) -> pb.Component:
@@ -107,7 +149,18 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
                 f"{kind.value.replace('_', ' ')} flavor; register it with "
                 f"`flavorhost {loaded.type.cli_name} flavor register {request.source}`"
             )
-        record = FlavorRecord(kind, loaded.name, request.source, request.source_root, False)
+        if request.python:
+            check_interpreter(request.python)
+        requirements = tuple(dict.fromkeys([*loaded.requirements, *request.requirements]))
+        record = FlavorRecord(
+            kind,
+            loaded.name,
+            request.source,
+            request.source_root,
+            False,
+            requirements,
+            request.python,
+        )
         existing = next(
             (f for f in self._registry.list_flavors(kind) if f.name == loaded.name), None
         )
@@ -123,6 +176,28 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         self._registry.put_flavor(record, replace=same_source)
         self._supervisor.forget_flavor(kind, loaded.name)
         return self._flavor_message(record)
+
+    def BuildFlavorEnvironment(
+        self, request: pb.GetFlavorRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.EnvironmentProgress]:
+        lines: queue.Queue[str | None] = queue.Queue()
+        failure: list[BaseException] = []
+
+        def build() -> None:
+            try:
+                flavor = self._registry.get_flavor(required_type(request.type), request.name)
+                self._environments.ensure(flavor.requirements, flavor.python, lines.put)
+            except Exception as error:
+                failure.append(error)
+            finally:
+                lines.put(None)
+
+        threading.Thread(target=build, name="environment-build", daemon=True).start()
+        while (line := lines.get()) is not None:
+            yield pb.EnvironmentProgress(line=line)
+        if failure:
+            errors.abort(context, failure[0])
+        yield pb.EnvironmentProgress(line="", done=True)
 
     @servicer_errors
     def ListFlavors(self, request: pb.ListFlavorsRequest, context: Any) -> pb.ListFlavorsResponse:

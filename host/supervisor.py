@@ -16,6 +16,7 @@ from pathlib import Path
 from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.home import logs_dir
+from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
 from flavorhost.host.registry import FlavorRecord, Registry
 from flavorhost.host.sidecar_process import SidecarProcess
@@ -37,10 +38,17 @@ class Route:
 class Supervisor:
     """Owns every sidecar process and the private folder of their sockets."""
 
-    def __init__(self, home: Path, registry: Registry, loader: FlavorLoader) -> None:
+    def __init__(
+        self,
+        home: Path,
+        registry: Registry,
+        loader: FlavorLoader,
+        environments: EnvironmentManager,
+    ) -> None:
         self._home = home
         self._registry = registry
         self._loader = loader
+        self._environments = environments
         # Sidecar sockets live in a fresh 0700 folder with a short path (unix socket paths are
         # limited to 107 bytes), removed when the host stops.
         self._socket_dir = Path(tempfile.mkdtemp(prefix="flavorhost-"))
@@ -73,7 +81,8 @@ class Supervisor:
             logger.warning("sidecar of %r is gone (exit %s)", flavor.name, sidecar.process.poll())
             sidecar.stop()
         log_path = logs_dir(self._home) / f"{flavor.type.value}-{flavor.name}.log"
-        sidecar = SidecarProcess.launch(flavor, self._socket_dir, log_path)
+        python = self._environments.ensure(flavor.requirements, flavor.python)
+        sidecar = SidecarProcess.launch(flavor, self._socket_dir, log_path, python)
         self._sidecars[key] = sidecar
         return sidecar
 

@@ -12,7 +12,7 @@ The client starts the host when none runs. Errors arrive as the exceptions of
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -129,14 +129,37 @@ class Client:
     # --- flavors ----------------------------------------------------------------------------
 
     def register_flavor(
-        self, kind: StackComponentType, source: str, source_root: str | Path | None = None
+        self,
+        kind: StackComponentType,
+        source: str,
+        source_root: str | Path | None = None,
+        requirements: Sequence[str] = (),
+        python: str = "",
     ) -> FlavorModel:
-        """Registers the Flavor class at a dotted path, resolved from the source root."""
+        """Registers the Flavor class at a dotted path, resolved from the source root.
+
+        `requirements` are installed in the flavor's own environment (see
+        `build_flavor_environment`); `python` runs its sidecar with an existing interpreter.
+        """
         root = str(Path(source_root).absolute()) if source_root else str(find_source_root())
         request = pb.RegisterFlavorRequest(
-            type=type_to_proto(kind), source=source, source_root=root
+            type=type_to_proto(kind),
+            source=source,
+            source_root=root,
+            requirements=list(requirements),
+            python=str(Path(python).absolute()) if python else "",
         )
         return FlavorModel.from_proto(self._call(self._registry.RegisterFlavor, request))
+
+    def build_flavor_environment(self, kind: StackComponentType, name: str) -> Iterator[str]:
+        """Builds a flavor's environment if needed, yielding the installer's output lines."""
+        request = pb.GetFlavorRequest(type=type_to_proto(kind), name=name)
+        try:
+            for progress in self._registry.BuildFlavorEnvironment(request):
+                if not progress.done:
+                    yield progress.line
+        except grpc.RpcError as error:
+            raise_from_rpc_error(error)
 
     def list_flavors(self, kind: StackComponentType | None = None) -> list[FlavorModel]:
         """Registered flavors."""

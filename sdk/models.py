@@ -61,6 +61,10 @@ class FlavorModel:
     fields: list[ConfigFieldModel] = field(default_factory=list)
     config_schema: dict[str, Any] = field(default_factory=dict)
     docs_url: str = ""
+    requirements: list[str] = field(default_factory=list)
+    environment_state: str = ""
+    environment_python: str = ""
+    environment_message: str = ""
 
     @classmethod
     def from_proto(cls, message: host_pb2.Flavor) -> FlavorModel:
@@ -84,6 +88,10 @@ class FlavorModel:
             ],
             config_schema=json.loads(message.config_schema_json or "{}"),
             docs_url=message.docs_url,
+            requirements=list(message.requirements),
+            environment_state=message.environment_state,
+            environment_python=message.environment_python,
+            environment_message=message.environment_message,
         )
 
 

@@ -26,10 +26,28 @@ def _flavor_group(kind: StackComponentType) -> click.Group:
 
     @group.command(name="register")
     @click.argument("source")
-    def register(source: str) -> None:
+    @click.option(
+        "--requirement",
+        "-r",
+        "requirements",
+        multiple=True,
+        help="A pip requirement of the implementation (repeatable); installed only in the "
+        "flavor's own environment.",
+    )
+    @click.option(
+        "--python",
+        default="",
+        help="Run the sidecar with this existing interpreter (it must have flavorhost).",
+    )
+    def register(source: str, requirements: tuple[str, ...], python: str) -> None:
         """Register a flavor class by its dotted path (e.g. flavors.my_flavor.MyFlavor)."""
-        flavor = client().register_flavor(kind, source)
+        flavor = client().register_flavor(kind, source, requirements=requirements, python=python)
         click.echo(f"Registered {label} flavor {flavor.name!r} from {flavor.source}.")
+        if flavor.environment_state in ("missing", "failed"):
+            click.echo(f"Building its environment ({', '.join(flavor.requirements)}):")
+            for line in client().build_flavor_environment(kind, flavor.name):
+                click.echo(f"  {line}")
+            click.echo("Environment ready.")
 
     @group.command(name="list")
     def list_() -> None:
@@ -51,8 +69,12 @@ def _flavor_group(kind: StackComponentType) -> click.Group:
                 ("Type", kind.value),
                 ("Source", flavor.source),
                 ("Source root", flavor.source_root or "(built in)"),
+                ("Requirements", ", ".join(flavor.requirements) or "(none)"),
+                ("Environment", f"{flavor.environment_state}: {flavor.environment_python}"),
             ]
         )
+        if flavor.environment_message:
+            click.echo(f"Last environment build failed:\n{flavor.environment_message}")
         click.echo()
         table(
             ["FIELD", "TYPE", "REQUIRED", "DEFAULT", "SECRET", "DESCRIPTION"],

@@ -54,6 +54,11 @@ class Flavor(ABC):
         return None
 
     @property
+    def requirements(self) -> list[str]:
+        """pip requirements of the implementation, installed only in the flavor's environment."""
+        return []
+
+    @property
     def config_schema(self) -> dict[str, Any]:
         """The JSON Schema of the config class."""
         return self.config_class.model_json_schema()

@@ -8,17 +8,29 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class RegisterFlavorRequest(_message.Message):
-    __slots__ = ("type", "source", "source_root")
+    __slots__ = ("type", "source", "source_root", "requirements", "python")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_ROOT_FIELD_NUMBER: _ClassVar[int]
+    REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
+    PYTHON_FIELD_NUMBER: _ClassVar[int]
     type: _common_pb2.ComponentType
     source: str
     source_root: str
-    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ...) -> None: ...
+    requirements: _containers.RepeatedScalarFieldContainer[str]
+    python: str
+    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., python: _Optional[str] = ...) -> None: ...
+
+class EnvironmentProgress(_message.Message):
+    __slots__ = ("line", "done")
+    LINE_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    line: str
+    done: bool
+    def __init__(self, line: _Optional[str] = ..., done: _Optional[bool] = ...) -> None: ...
 
 class Flavor(_message.Message):
-    __slots__ = ("name", "type", "source", "source_root", "builtin", "fields", "config_schema_json", "docs_url")
+    __slots__ = ("name", "type", "source", "source_root", "builtin", "fields", "config_schema_json", "docs_url", "requirements", "environment_state", "environment_python", "environment_message")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
@@ -27,6 +39,10 @@ class Flavor(_message.Message):
     FIELDS_FIELD_NUMBER: _ClassVar[int]
     CONFIG_SCHEMA_JSON_FIELD_NUMBER: _ClassVar[int]
     DOCS_URL_FIELD_NUMBER: _ClassVar[int]
+    REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
+    ENVIRONMENT_STATE_FIELD_NUMBER: _ClassVar[int]
+    ENVIRONMENT_PYTHON_FIELD_NUMBER: _ClassVar[int]
+    ENVIRONMENT_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     name: str
     type: _common_pb2.ComponentType
     source: str
@@ -35,7 +51,11 @@ class Flavor(_message.Message):
     fields: _containers.RepeatedCompositeFieldContainer[ConfigField]
     config_schema_json: str
     docs_url: str
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ..., builtin: _Optional[bool] = ..., fields: _Optional[_Iterable[_Union[ConfigField, _Mapping]]] = ..., config_schema_json: _Optional[str] = ..., docs_url: _Optional[str] = ...) -> None: ...
+    requirements: _containers.RepeatedScalarFieldContainer[str]
+    environment_state: str
+    environment_python: str
+    environment_message: str
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ..., builtin: _Optional[bool] = ..., fields: _Optional[_Iterable[_Union[ConfigField, _Mapping]]] = ..., config_schema_json: _Optional[str] = ..., docs_url: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., environment_state: _Optional[str] = ..., environment_python: _Optional[str] = ..., environment_message: _Optional[str] = ...) -> None: ...
 
 class ConfigField(_message.Message):
     __slots__ = ("name", "type", "required", "default_json", "secret", "description")

@@ -55,6 +55,11 @@ class RegistryStub:
                 request_serializer=flavorhost_dot_v1_dot_host__pb2.DeleteFlavorRequest.SerializeToString,
                 response_deserializer=flavorhost_dot_v1_dot_host__pb2.DeleteFlavorResponse.FromString,
                 _registered_method=True)
+        self.BuildFlavorEnvironment = channel.unary_stream(
+                '/flavorhost.v1.Registry/BuildFlavorEnvironment',
+                request_serializer=flavorhost_dot_v1_dot_host__pb2.GetFlavorRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_host__pb2.EnvironmentProgress.FromString,
+                _registered_method=True)
         self.RegisterComponent = channel.unary_unary(
                 '/flavorhost.v1.Registry/RegisterComponent',
                 request_serializer=flavorhost_dot_v1_dot_host__pb2.RegisterComponentRequest.SerializeToString,
@@ -134,6 +139,14 @@ class RegistryServicer:
 
     def DeleteFlavor(self, request, context):
         """Removes a flavor no component uses. Built-in flavors cannot be deleted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def BuildFlavorEnvironment(self, request, context):
+        """Builds the flavor's environment if it is not built, streaming the installer's output. Ends
+        with a message whose `done` is set; a failed build ends the stream with an error status.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -231,6 +244,11 @@ def add_RegistryServicer_to_server(servicer, server):
                     servicer.DeleteFlavor,
                     request_deserializer=flavorhost_dot_v1_dot_host__pb2.DeleteFlavorRequest.FromString,
                     response_serializer=flavorhost_dot_v1_dot_host__pb2.DeleteFlavorResponse.SerializeToString,
+            ),
+            'BuildFlavorEnvironment': grpc.unary_stream_rpc_method_handler(
+                    servicer.BuildFlavorEnvironment,
+                    request_deserializer=flavorhost_dot_v1_dot_host__pb2.GetFlavorRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_host__pb2.EnvironmentProgress.SerializeToString,
             ),
             'RegisterComponent': grpc.unary_unary_rpc_method_handler(
                     servicer.RegisterComponent,
@@ -392,6 +410,33 @@ class Registry:
             '/flavorhost.v1.Registry/DeleteFlavor',
             flavorhost_dot_v1_dot_host__pb2.DeleteFlavorRequest.SerializeToString,
             flavorhost_dot_v1_dot_host__pb2.DeleteFlavorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def BuildFlavorEnvironment(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/flavorhost.v1.Registry/BuildFlavorEnvironment',
+            flavorhost_dot_v1_dot_host__pb2.GetFlavorRequest.SerializeToString,
+            flavorhost_dot_v1_dot_host__pb2.EnvironmentProgress.FromString,
             options,
             channel_credentials,
             insecure,
