@@ -48,8 +48,9 @@ def import_flavor_class(source: str, source_root: str | None) -> type[Flavor]:
             ) from error
         raise FlavorSourceError(
             f"importing {module_name!r} failed because module {missing!r} is not installed. "
-            "Keep heavy dependencies out of the flavor and config modules: import the "
-            "implementation class only inside the flavor's `implementation_class` property"
+            "As the guide advises, keep heavy dependencies out of the flavor and config modules: "
+            "import the implementation class only inside the flavor's `implementation_class` "
+            "property"
         ) from error
     except Exception as error:
         last = traceback.format_exception_only(type(error), error)[-1].strip()
