@@ -32,6 +32,8 @@ from flavorhost.host.flavor_loader import FlavorLoader
 from flavorhost.host.proxy import ComponentProxy, methods_of
 from flavorhost.host.registry import FlavorRecord, Registry
 from flavorhost.host.registry_service import RegistryService
+from flavorhost.host.secrets_service import SecretsService
+from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.supervisor import Supervisor
 from flavorhost.protocol import SERVER_OPTIONS
 from flavorhost.wire import type_to_proto
@@ -73,7 +75,10 @@ class HostDaemon:
         self.registry = Registry(home / "registry.db")
         self.loader = FlavorLoader()
         self.environments = EnvironmentManager(home)
-        self.supervisor = Supervisor(home, self.registry, self.loader, self.environments)
+        self.secrets = SecretsStore(home / "secrets.db")
+        self.supervisor = Supervisor(
+            home, self.registry, self.loader, self.environments, self.secrets
+        )
         self._seed()
         self._server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="host"),
@@ -81,8 +86,13 @@ class HostDaemon:
             handlers=[ComponentProxy(self.supervisor, methods_of(COMPONENT_SERVICES))],
         )
         host_pb2_grpc.add_RegistryServicer_to_server(
-            RegistryService(self.registry, self.loader, self.supervisor, self.environments),
+            RegistryService(
+                self.registry, self.loader, self.supervisor, self.environments, self.secrets
+            ),
             self._server,
+        )
+        host_pb2_grpc.add_SecretsServicer_to_server(
+            SecretsService(self.secrets, self.registry, self.supervisor), self._server
         )
         host_pb2_grpc.add_HostServicer_to_server(HostService(self), self._server)
         health_servicer = health.HealthServicer()
@@ -171,6 +181,7 @@ class HostDaemon:
         self._server.stop(grace=2).wait(5)
         self.supervisor.close()
         self.registry.close()
+        self.secrets.close()
         host_socket_path(self.home).unlink(missing_ok=True)
         self._lock_file.close()
         logger.info("host stopped")

@@ -20,10 +20,18 @@ from flavorhost.generated.v1 import host_pb2_grpc
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader, LoadedFlavor
 from flavorhost.host.registry import ComponentRecord, FlavorRecord, Registry, StackRecord
+from flavorhost.host.secret_references import check_references, parse_reference, store_literals
+from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.supervisor import Supervisor
 from flavorhost.wire import required_type, type_from_proto, type_to_proto
 
 INTERPRETER_CHECK_SECONDS = 60
+
+
+def shown_config(config_class: type[Any], values: dict[str, Any]) -> dict[str, Any]:
+    """A config as it may be shown: secret references as they are, any other secret masked."""
+    masked = mask_secrets(config_class, values)
+    return {k: values[k] if parse_reference(values[k]) else v for k, v in masked.items()}
 
 
 def check_interpreter(python: str) -> None:
@@ -55,7 +63,9 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         loader: FlavorLoader,
         supervisor: Supervisor,
         environments: EnvironmentManager,
+        secrets: SecretsStore,
     ) -> None:
+        self._secrets = secrets
         self._registry = registry
         self._loader = loader
         self._supervisor = supervisor
@@ -103,7 +113,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             type=type_to_proto(component.type),
             name=component.name,
             flavor=component.flavor,
-            config_json=json.dumps(mask_secrets(config_class, shown)),
+            config_json=json.dumps(shown_config(config_class, shown)),
             created=component.created,
             updated=component.updated,
         )
@@ -119,6 +129,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     def _validated(
         self,
         kind: StackComponentType,
+        name: str,
         flavor_name: str,
         base: dict[str, Any],
         values: dict[str, str],
@@ -133,9 +144,11 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             if not isinstance(extra, dict):
                 raise ValueError("config_json must be a JSON object")
             merged.update(extra)
+        check_references(self._secrets, merged)
         config = validate_config(config_class, merged, flavor.name)
         stored: dict[str, Any] = config.model_dump(mode="json", include=set(merged))
-        return stored
+        # Only now, with the config valid, do literal secret values move into a secret.
+        return store_literals(self._secrets, config_class, kind, name, stored)
 
     # --- flavors ----------------------------------------------------------------------------
 
@@ -235,7 +248,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     def RegisterComponent(self, request: pb.RegisterComponentRequest, context: Any) -> pb.Component:
         kind = required_type(request.type)
         config = self._validated(
-            kind, request.flavor, {}, dict(request.values), request.config_json
+            kind, request.name, request.flavor, {}, dict(request.values), request.config_json
         )
         component = self._registry.add_component(kind, request.name, request.flavor, config)
         return self._component_message(component)
@@ -260,7 +273,12 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         kind = required_type(request.type)
         current = self._registry.get_component(kind, request.name)
         config = self._validated(
-            kind, current.flavor, current.config, dict(request.values), request.config_json
+            kind,
+            request.name,
+            current.flavor,
+            current.config,
+            dict(request.values),
+            request.config_json,
         )
         updated = self._registry.update_component(kind, request.name, config)
         self._supervisor.forget(kind, request.name)

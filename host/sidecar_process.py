@@ -73,7 +73,8 @@ class SidecarProcess:
         self.log_path = log_path
         self.runtime = runtime
         self.started = time.time()
-        self._configured: dict[str, float] = {}
+        # Component name -> the config JSON it was configured with.
+        self._configured: dict[str, str] = {}
         self._lock = threading.Lock()
         self._lifecycle = lifecycle_pb2_grpc.LifecycleStub(channel)
 
@@ -170,25 +171,26 @@ class SidecarProcess:
         return ((COMPONENT_METADATA_KEY, component), (TOKEN_METADATA_KEY, self.token))
 
     def ensure_configured(self, component: ComponentRecord, config: dict[str, Any]) -> None:
-        """Configures the component unless this exact version already is."""
-        if self._configured.get(component.name) == component.updated:
+        """Configures the component unless it already is, with exactly this config."""
+        config_json = json.dumps(config, sort_keys=True)
+        if self._configured.get(component.name) == config_json:
             return
         with self._lock:
-            if self._configured.get(component.name) == component.updated:
+            if self._configured.get(component.name) == config_json:
                 return
             try:
                 self._lifecycle.Configure(
                     lifecycle_pb2.ConfigureRequest(
                         component_name=component.name,
                         component_id=component.id,
-                        config_json=json.dumps(config),
+                        config_json=config_json,
                     ),
                     metadata=((TOKEN_METADATA_KEY, self.token),),
                     timeout=CALL_TIMEOUT_SECONDS,
                 )
             except grpc.RpcError as error:
                 raise from_rpc_error(error) from error
-            self._configured[component.name] = component.updated
+            self._configured[component.name] = config_json
 
     def release(self, component: str) -> None:
         """Tells the sidecar to forget a component."""

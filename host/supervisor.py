@@ -19,6 +19,8 @@ from flavorhost.home import logs_dir
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
 from flavorhost.host.registry import FlavorRecord, Registry
+from flavorhost.host.secret_references import referenced_secrets, resolve
+from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
 
 logger = logging.getLogger(__name__)
@@ -44,8 +46,10 @@ class Supervisor:
         registry: Registry,
         loader: FlavorLoader,
         environments: EnvironmentManager,
+        secrets: SecretsStore,
     ) -> None:
         self._home = home
+        self._secrets = secrets
         self._registry = registry
         self._loader = loader
         self._environments = environments
@@ -66,7 +70,9 @@ class Supervisor:
             flavor = self._registry.get_flavor(kind, component.flavor)
             sidecar = self._sidecar(flavor)
         loaded = self._loader.load(flavor.source, flavor.source_root)
-        config = validate_config(loaded.config_class, component.config, flavor.name)
+        # Secret references are resolved here, at the last moment, for the sidecar only.
+        values = resolve(self._secrets, component.config)
+        config = validate_config(loaded.config_class, values, flavor.name)
         sidecar.ensure_configured(component, config.model_dump(mode="json"))
         route = Route(sidecar, sidecar.metadata(component.name))
         self._routes[(kind, component_name)] = route
@@ -91,6 +97,12 @@ class Supervisor:
         route = self._routes.pop((kind, component_name), None)
         if route is not None:
             route.sidecar.release(component_name)
+
+    def forget_secret_users(self, secret: str) -> None:
+        """Drops the routes of components whose config references a secret that changed."""
+        for component in self._registry.list_components():
+            if secret in referenced_secrets(component.config):
+                self.forget(component.type, component.name)
 
     def forget_flavor(self, kind: StackComponentType, flavor: str) -> None:
         """Stops a flavor's sidecar (after the flavor was re-registered or deleted)."""

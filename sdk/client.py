@@ -24,7 +24,13 @@ from flavorhost.generated.v1 import host_pb2 as pb
 from flavorhost.generated.v1 import host_pb2_grpc
 from flavorhost.home import flavorhost_home
 from flavorhost.host_connection import connect
-from flavorhost.models import ComponentModel, FlavorModel, HostStatusModel, StackModel
+from flavorhost.models import (
+    ComponentModel,
+    FlavorModel,
+    HostStatusModel,
+    SecretModel,
+    StackModel,
+)
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.sources import find_source_root
 from flavorhost.wire import type_to_proto
@@ -73,6 +79,7 @@ class Client:
         self._channel = connect(self.home, autostart=autostart)
         self._registry = host_pb2_grpc.RegistryStub(self._channel)
         self._host = host_pb2_grpc.HostStub(self._channel)
+        self._secrets = host_pb2_grpc.SecretsStub(self._channel)
 
     def close(self) -> None:
         """Closes the connection."""
@@ -229,6 +236,36 @@ class Client:
         """Removes a component."""
         request = pb.DeleteComponentRequest(type=type_to_proto(kind), name=name)
         self._call(self._registry.DeleteComponent, request)
+
+    # --- secrets ----------------------------------------------------------------------------
+
+    def create_secret(self, name: str, values: dict[str, str]) -> SecretModel:
+        """Records a secret; config fields reference it as `{{NAME.KEY}}`."""
+        request = pb.CreateSecretRequest(name=name, values=values)
+        return SecretModel.from_proto(self._call(self._secrets.CreateSecret, request))
+
+    def list_secrets(self) -> list[SecretModel]:
+        """Every secret (keys only)."""
+        response = self._call(self._secrets.ListSecrets, pb.ListSecretsRequest())
+        return [SecretModel.from_proto(s) for s in response.secrets]
+
+    def get_secret(self, name: str, reveal: bool = False) -> SecretModel:
+        """One secret; its values only with `reveal`."""
+        request = pb.GetSecretRequest(name=name, reveal=reveal)
+        return SecretModel.from_proto(self._call(self._secrets.GetSecret, request))
+
+    def update_secret(
+        self, name: str, values: dict[str, str] | None = None, remove_keys: Sequence[str] = ()
+    ) -> SecretModel:
+        """Sets and removes keys of a secret."""
+        request = pb.UpdateSecretRequest(
+            name=name, values=values or {}, remove_keys=list(remove_keys)
+        )
+        return SecretModel.from_proto(self._call(self._secrets.UpdateSecret, request))
+
+    def delete_secret(self, name: str, force: bool = False) -> None:
+        """Removes a secret (refused while referenced, unless `force`)."""
+        self._call(self._secrets.DeleteSecret, pb.DeleteSecretRequest(name=name, force=force))
 
     # --- the host ---------------------------------------------------------------------------
 

@@ -183,3 +183,33 @@ class HostStatusModel:
                 for s in message.sidecars
             ],
         )
+
+
+@dataclass(frozen=True)
+class SecretModel:
+    """A secret; `values` is empty unless it was revealed."""
+
+    id: str
+    name: str
+    keys: list[str]
+    values: dict[str, str]
+    created: float
+    updated: float
+    used_by: list[str]
+
+    @classmethod
+    def from_proto(cls, message: host_pb2.Secret) -> SecretModel:
+        """From the wire."""
+        return cls(
+            id=message.id,
+            name=message.name,
+            keys=list(message.keys),
+            values=dict(message.values),
+            created=message.created,
+            updated=message.updated,
+            used_by=list(message.used_by),
+        )
+
+    def __repr__(self) -> str:
+        # Never print values, even revealed ones, by accident.
+        return f"SecretModel(name={self.name!r}, keys={self.keys!r})"

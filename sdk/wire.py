@@ -8,11 +8,12 @@ from flavorhost.enums import StackComponentType
 from flavorhost.generated.v1 import common_pb2
 
 
-def type_to_proto(kind: StackComponentType | None) -> common_pb2.ComponentType:
-    """The proto enum value of a component type (UNSPECIFIED for None)."""
+def type_to_proto(kind: StackComponentType | str | None) -> common_pb2.ComponentType:
+    """The proto enum value of a component type or its value (UNSPECIFIED for None)."""
     if kind is None:
         return common_pb2.COMPONENT_TYPE_UNSPECIFIED
-    return cast(common_pb2.ComponentType, common_pb2.ComponentType.Value(kind.name))
+    name = StackComponentType(kind).name
+    return cast(common_pb2.ComponentType, common_pb2.ComponentType.Value(name))
 
 
 def type_from_proto(value: int, required: bool = True) -> StackComponentType | None:

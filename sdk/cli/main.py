@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from flavorhost.cli.components import component_group
 from flavorhost.cli.host import host
+from flavorhost.cli.secrets import secret
 from flavorhost.cli.stacks import stack
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import FlavorhostError
@@ -47,6 +48,7 @@ def init(path: Path | None) -> None:
 
 cli.add_command(host)
 cli.add_command(stack)
+cli.add_command(secret)
 # Only artifact stores have sidecars so far; the other types follow the same factory.
 cli.add_command(component_group(StackComponentType.ARTIFACT_STORE))
 

@@ -718,6 +718,264 @@ class Registry:
             _registered_method=True)
 
 
+class SecretsStub:
+    """Named secrets: sets of key/value pairs that secret config fields reference as
+    `{{NAME.KEY}}`. Kept in their own file (mode 0600); values leave the host only to configure a
+    sidecar, or to a caller who asks to reveal them.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.CreateSecret = channel.unary_unary(
+                '/flavorhost.v1.Secrets/CreateSecret',
+                request_serializer=flavorhost_dot_v1_dot_host__pb2.CreateSecretRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_host__pb2.Secret.FromString,
+                _registered_method=True)
+        self.ListSecrets = channel.unary_unary(
+                '/flavorhost.v1.Secrets/ListSecrets',
+                request_serializer=flavorhost_dot_v1_dot_host__pb2.ListSecretsRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_host__pb2.ListSecretsResponse.FromString,
+                _registered_method=True)
+        self.GetSecret = channel.unary_unary(
+                '/flavorhost.v1.Secrets/GetSecret',
+                request_serializer=flavorhost_dot_v1_dot_host__pb2.GetSecretRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_host__pb2.Secret.FromString,
+                _registered_method=True)
+        self.UpdateSecret = channel.unary_unary(
+                '/flavorhost.v1.Secrets/UpdateSecret',
+                request_serializer=flavorhost_dot_v1_dot_host__pb2.UpdateSecretRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_host__pb2.Secret.FromString,
+                _registered_method=True)
+        self.DeleteSecret = channel.unary_unary(
+                '/flavorhost.v1.Secrets/DeleteSecret',
+                request_serializer=flavorhost_dot_v1_dot_host__pb2.DeleteSecretRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_host__pb2.DeleteSecretResponse.FromString,
+                _registered_method=True)
+
+
+class SecretsServicer:
+    """Named secrets: sets of key/value pairs that secret config fields reference as
+    `{{NAME.KEY}}`. Kept in their own file (mode 0600); values leave the host only to configure a
+    sidecar, or to a caller who asks to reveal them.
+    """
+
+    def CreateSecret(self, request, context):
+        """Records a new secret.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListSecrets(self, request, context):
+        """Every secret, keys only.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetSecret(self, request, context):
+        """One secret; values only when `reveal` is set.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def UpdateSecret(self, request, context):
+        """Sets and removes keys of a secret; components using it are reconfigured on their next call.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DeleteSecret(self, request, context):
+        """Removes a secret no component references (or any secret, with `force`).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_SecretsServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'CreateSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateSecret,
+                    request_deserializer=flavorhost_dot_v1_dot_host__pb2.CreateSecretRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_host__pb2.Secret.SerializeToString,
+            ),
+            'ListSecrets': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListSecrets,
+                    request_deserializer=flavorhost_dot_v1_dot_host__pb2.ListSecretsRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_host__pb2.ListSecretsResponse.SerializeToString,
+            ),
+            'GetSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSecret,
+                    request_deserializer=flavorhost_dot_v1_dot_host__pb2.GetSecretRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_host__pb2.Secret.SerializeToString,
+            ),
+            'UpdateSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.UpdateSecret,
+                    request_deserializer=flavorhost_dot_v1_dot_host__pb2.UpdateSecretRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_host__pb2.Secret.SerializeToString,
+            ),
+            'DeleteSecret': grpc.unary_unary_rpc_method_handler(
+                    servicer.DeleteSecret,
+                    request_deserializer=flavorhost_dot_v1_dot_host__pb2.DeleteSecretRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_host__pb2.DeleteSecretResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'flavorhost.v1.Secrets', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('flavorhost.v1.Secrets', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Secrets:
+    """Named secrets: sets of key/value pairs that secret config fields reference as
+    `{{NAME.KEY}}`. Kept in their own file (mode 0600); values leave the host only to configure a
+    sidecar, or to a caller who asks to reveal them.
+    """
+
+    @staticmethod
+    def CreateSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flavorhost.v1.Secrets/CreateSecret',
+            flavorhost_dot_v1_dot_host__pb2.CreateSecretRequest.SerializeToString,
+            flavorhost_dot_v1_dot_host__pb2.Secret.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListSecrets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flavorhost.v1.Secrets/ListSecrets',
+            flavorhost_dot_v1_dot_host__pb2.ListSecretsRequest.SerializeToString,
+            flavorhost_dot_v1_dot_host__pb2.ListSecretsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flavorhost.v1.Secrets/GetSecret',
+            flavorhost_dot_v1_dot_host__pb2.GetSecretRequest.SerializeToString,
+            flavorhost_dot_v1_dot_host__pb2.Secret.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def UpdateSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flavorhost.v1.Secrets/UpdateSecret',
+            flavorhost_dot_v1_dot_host__pb2.UpdateSecretRequest.SerializeToString,
+            flavorhost_dot_v1_dot_host__pb2.Secret.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DeleteSecret(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flavorhost.v1.Secrets/DeleteSecret',
+            flavorhost_dot_v1_dot_host__pb2.DeleteSecretRequest.SerializeToString,
+            flavorhost_dot_v1_dot_host__pb2.DeleteSecretResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+
 class HostStub:
     """The host process itself.
     """
