@@ -14,7 +14,13 @@ import grpc
 from flavorhost import errors
 from flavorhost.configs import describe_fields, mask_secrets, parse_cli_values, validate_config
 from flavorhost.enums import StackComponentType
-from flavorhost.errors import EntityExistsError, servicer_errors
+from flavorhost.errors import (
+    ConfigValidationError,
+    EntityExistsError,
+    EntityNotFoundError,
+    FlavorSourceError,
+    servicer_errors,
+)
 from flavorhost.generated.v1 import host_pb2 as pb
 from flavorhost.generated.v1 import host_pb2_grpc
 from flavorhost.host.environments import EnvironmentManager
@@ -105,17 +111,26 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         )
 
     def _component_message(self, component: ComponentRecord) -> pb.Component:
-        flavor = self._registry.get_flavor(component.type, component.flavor)
-        config_class = self._load(flavor).config_class
-        shown = validate_config(config_class, component.config, flavor.name).model_dump(mode="json")
+        # Stored configs hold secret references, never values, so they are safe to show as-is
+        # when the flavor no longer loads or validates them (the component is then "broken").
+        error = ""
+        shown = component.config
+        try:
+            flavor = self._registry.get_flavor(component.type, component.flavor)
+            config_class = self._load(flavor).config_class
+            config = validate_config(config_class, component.config, flavor.name)
+            shown = shown_config(config_class, config.model_dump(mode="json"))
+        except (ConfigValidationError, FlavorSourceError, EntityNotFoundError) as problem:
+            error = str(problem)
         return pb.Component(
             id=component.id,
             type=type_to_proto(component.type),
             name=component.name,
             flavor=component.flavor,
-            config_json=json.dumps(shown_config(config_class, shown)),
+            config_json=json.dumps(shown),
             created=component.created,
             updated=component.updated,
+            error=error,
         )
 
     def _stack_message(self, stack: StackRecord) -> pb.Stack:

@@ -22,6 +22,7 @@ from flavorhost.host.registry import FlavorRecord, Registry
 from flavorhost.host.secret_references import referenced_secrets, resolve
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
+from flavorhost.host.source_watch import SourceWatch
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +58,14 @@ class Supervisor:
         # limited to 107 bytes), removed when the host stops.
         self._socket_dir = Path(tempfile.mkdtemp(prefix="flavorhost-"))
         self._sidecars: dict[FlavorKey, SidecarProcess] = {}
+        self._watches: dict[FlavorKey, SourceWatch] = {}
         self._routes: dict[ComponentKey, Route] = {}
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
 
     def route(self, kind: StackComponentType, component_name: str) -> Route:
         """The sidecar of a component, started and configured as needed."""
         route = self._routes.get((kind, component_name))
-        if route is not None and route.sidecar.alive:
+        if route is not None and route.sidecar.alive and not self._edited(route.sidecar):
             return route
         with self._lock:
             component = self._registry.get_component(kind, component_name)
@@ -78,16 +80,30 @@ class Supervisor:
         self._routes[(kind, component_name)] = route
         return route
 
+    def _edited(self, sidecar: SidecarProcess) -> bool:
+        """Whether the flavor's source changed under a running sidecar (then it is stopped)."""
+        key = (sidecar.flavor.type, sidecar.flavor.name)
+        watch = self._watches.get(key)
+        if watch is None or not watch.changed():
+            return False
+        logger.info("flavor %r changed on disk; restarting its sidecar", sidecar.flavor.name)
+        self.forget_flavor(*key)
+        return True
+
     def _sidecar(self, flavor: FlavorRecord) -> SidecarProcess:
         key = (flavor.type, flavor.name)
         sidecar = self._sidecars.get(key)
         if sidecar is not None and sidecar.alive and sidecar.flavor == flavor:
-            return sidecar
+            if not self._edited(sidecar):
+                return sidecar
+            sidecar = None
         if sidecar is not None:
             logger.warning("sidecar of %r is gone (exit %s)", flavor.name, sidecar.process.poll())
             sidecar.stop()
         log_path = logs_dir(self._home) / f"{flavor.type.value}-{flavor.name}.log"
         python = self._environments.ensure(flavor.requirements, flavor.python)
+        if flavor.source_root:
+            self._watches[key] = SourceWatch(flavor.source, flavor.source_root)
         sidecar = SidecarProcess.launch(flavor, self._socket_dir, log_path, python)
         self._sidecars[key] = sidecar
         return sidecar
@@ -108,6 +124,7 @@ class Supervisor:
         """Stops a flavor's sidecar (after the flavor was re-registered or deleted)."""
         with self._lock:
             sidecar = self._sidecars.pop((kind, flavor), None)
+            self._watches.pop((kind, flavor), None)
             for key, route in list(self._routes.items()):
                 if route.sidecar is sidecar:
                     del self._routes[key]

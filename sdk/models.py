@@ -106,6 +106,12 @@ class ComponentModel:
     config: ConfigView
     created: float
     updated: float
+    error: str = ""
+
+    @property
+    def broken(self) -> bool:
+        """Whether the component's config no longer works with its flavor (see `error`)."""
+        return bool(self.error)
 
     @classmethod
     def from_proto(cls, message: host_pb2.Component) -> ComponentModel:
@@ -118,6 +124,7 @@ class ComponentModel:
             config=ConfigView(json.loads(message.config_json or "{}")),
             created=message.created,
             updated=message.updated,
+            error=message.error,
         )
 
 

@@ -125,11 +125,21 @@ def component_group(kind: StackComponentType) -> click.Group:
     def list_() -> None:
         """List the components of this type."""
         active = client().get_stack().components.get(kind)
+        components = client().list_components(kind)
         rows = [
-            ["*" if active and active.id == c.id else "", c.name, c.flavor, c.id]
-            for c in client().list_components(kind)
+            [
+                "*" if active and active.id == c.id else "",
+                c.name,
+                c.flavor,
+                "broken" if c.broken else "ok",
+                c.id,
+            ]
+            for c in components
         ]
-        table(["ACTIVE", "NAME", "FLAVOR", "ID"], rows)
+        table(["ACTIVE", "NAME", "FLAVOR", "STATE", "ID"], rows)
+        for component in components:
+            if component.broken:
+                click.echo(f"\n{component.name} is broken: {component.error}")
 
     @group.command(name="describe")
     @click.argument("name")
@@ -144,6 +154,7 @@ def component_group(kind: StackComponentType) -> click.Group:
                 ("ID", component.id),
                 ("Created", when(component.created)),
                 ("Updated", when(component.updated)),
+                ("State", f"broken: {component.error}" if component.broken else "ok"),
             ]
         )
         click.echo()

@@ -127,7 +127,7 @@ class RegisterComponentRequest(_message.Message):
     def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., flavor: _Optional[str] = ..., values: _Optional[_Mapping[str, str]] = ..., config_json: _Optional[str] = ...) -> None: ...
 
 class Component(_message.Message):
-    __slots__ = ("id", "type", "name", "flavor", "config_json", "created", "updated")
+    __slots__ = ("id", "type", "name", "flavor", "config_json", "created", "updated", "error")
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -135,6 +135,7 @@ class Component(_message.Message):
     CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     id: str
     type: _common_pb2.ComponentType
     name: str
@@ -142,7 +143,8 @@ class Component(_message.Message):
     config_json: str
     created: float
     updated: float
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., flavor: _Optional[str] = ..., config_json: _Optional[str] = ..., created: _Optional[float] = ..., updated: _Optional[float] = ...) -> None: ...
+    error: str
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., flavor: _Optional[str] = ..., config_json: _Optional[str] = ..., created: _Optional[float] = ..., updated: _Optional[float] = ..., error: _Optional[str] = ...) -> None: ...
 
 class ListComponentsRequest(_message.Message):
     __slots__ = ("type",)
