@@ -171,7 +171,8 @@ def test_secret_values_are_masked_everywhere_they_are_shown(
     cli("stack", "set", "s")
     with Client(home) as client:
         store = client.active_stack.artifact_store
-        assert store.config.access_token == "********"
+        # The literal was moved into a secret; the config holds only a reference to it.
+        assert store.config.access_token == "{{artifact_store-secretive.access_token}}"
         assert store.exists(store.path)
 
 
