@@ -17,6 +17,17 @@ from flavorhost.enums import StackComponentType
 FIELD_OPTIONS = {"ignore_unknown_options": True, "allow_extra_args": True}
 
 
+def _build_environment(kind: StackComponentType, flavor_name: str) -> None:
+    """Builds a flavor's environment now, with progress, rather than silently on first use."""
+    flavor = client().get_flavor(kind, flavor_name)
+    if flavor.environment_state not in ("missing", "failed"):
+        return
+    click.echo(f"Building its environment ({', '.join(flavor.requirements)}):")
+    for line in client().build_flavor_environment(kind, flavor.name):
+        click.echo(f"  {line}")
+    click.echo("Environment ready.")
+
+
 def _flavor_group(kind: StackComponentType) -> click.Group:
     label = kind.value.replace("_", " ")
 
@@ -43,11 +54,7 @@ def _flavor_group(kind: StackComponentType) -> click.Group:
         """Register a flavor class by its dotted path (e.g. flavors.my_flavor.MyFlavor)."""
         flavor = client().register_flavor(kind, source, requirements=requirements, python=python)
         click.echo(f"Registered {label} flavor {flavor.name!r} from {flavor.source}.")
-        if flavor.environment_state in ("missing", "failed"):
-            click.echo(f"Building its environment ({', '.join(flavor.requirements)}):")
-            for line in client().build_flavor_environment(kind, flavor.name):
-                click.echo(f"  {line}")
-            click.echo("Environment ready.")
+        _build_environment(kind, flavor.name)
 
     @group.command(name="list")
     def list_() -> None:
@@ -120,6 +127,7 @@ def component_group(kind: StackComponentType) -> click.Group:
         values = parse_field_options(list(context.args))
         component = client().register_component(kind, name, flavor, values=values)
         click.echo(f"Registered {label} {component.name!r} (flavor {component.flavor!r}).")
+        _build_environment(kind, component.flavor)
 
     @group.command(name="list")
     def list_() -> None:

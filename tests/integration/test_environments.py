@@ -32,6 +32,27 @@ def test_guide_custom_s3_flavor_with_requirement(
     registered = cli("artifact-store", "flavor", "register", FLAVOR, "--requirement", "s3fs")
     assert "Building its environment (s3fs)" in registered.stdout
     assert "Environment ready." in registered.stdout
+    # Same requirements, same environment: a second flavor reuses it without building.
+    (s3_repo / "flavors" / "twin_flavor.py").write_text(
+        (s3_repo / "flavors" / "my_s3_flavor.py")
+        .read_text()
+        .replace('"my_s3_artifact_store"', '"twin_s3"')
+    )
+    twin = cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "flavors.twin_flavor.MyS3ArtifactStoreFlavor",
+        "-r",
+        "s3fs",
+    )
+    assert "Building" not in twin.stdout
+    with Client(home) as client:
+        pythons = {
+            client.get_flavor(StackComponentType.ARTIFACT_STORE, name).environment_python
+            for name in ("my_s3_artifact_store", "twin_s3")
+        }
+    assert len(pythons) == 1 and str(home / "envs") in pythons.pop()
     described = cli("artifact-store", "flavor", "describe", "my_s3_artifact_store").stdout
     assert "Requirements  s3fs" in described and "ready:" in described
     client_kwargs = json.dumps({"endpoint_url": s3_endpoint, "region_name": "us-west-2"})
