@@ -34,6 +34,7 @@ from flavorhost.host.registry import FlavorRecord, Registry
 from flavorhost.host.registry_service import RegistryService
 from flavorhost.host.secrets_service import SecretsService
 from flavorhost.host.secrets_store import SecretsStore
+from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host.supervisor import Supervisor
 from flavorhost.protocol import SERVER_OPTIONS
 from flavorhost.wire import type_to_proto
@@ -161,19 +162,25 @@ class HostDaemon:
             address=self.address,
             started=self.started,
             version=flavorhost.__version__,
-            sidecars=[
-                host_pb2.SidecarStatus(
-                    pid=s.process.pid,
-                    flavor=s.flavor.name,
-                    type=type_to_proto(s.flavor.type),
-                    components=s.components,
-                    started=s.started,
-                    state="running" if s.alive else "exited",
-                    log_path=str(s.log_path),
-                    runtime=s.runtime,
-                )
-                for s in self.supervisor.sidecars()
-            ],
+            sidecars=[self._sidecar_status(s) for s in self.supervisor.sidecars()],
+        )
+
+    def _sidecar_status(self, sidecar: SidecarProcess) -> host_pb2.SidecarStatus:
+        flavor = sidecar.flavor
+        failure = self.supervisor.failure(flavor.type, flavor.name)
+        state = "failed" if failure else "running" if sidecar.alive else "exited"
+        return host_pb2.SidecarStatus(
+            pid=sidecar.process.pid,
+            flavor=flavor.name,
+            type=type_to_proto(flavor.type),
+            components=sidecar.components,
+            started=sidecar.started,
+            state=state,
+            log_path=str(sidecar.log_path),
+            runtime=sidecar.runtime,
+            restarts=self.supervisor.restarts(flavor.type, flavor.name),
+            environment=sidecar.python,
+            error=failure,
         )
 
     def close(self) -> None:

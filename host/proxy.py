@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import grpc
+from google.protobuf import descriptor_pb2
 from google.protobuf.descriptor import FileDescriptor
 
 from flavorhost import errors
@@ -24,6 +25,8 @@ from flavorhost.protocol import COMPONENT_METADATA_KEY
 logger = logging.getLogger(__name__)
 
 NO_DEADLINE_SECONDS = 10 * 365 * 24 * 3600.0
+# A call broken by a dying sidecar ends before the process is reaped; wait this long for it.
+DEATH_GRACE_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,8 @@ class Method:
     kind: StackComponentType
     client_streaming: bool
     server_streaming: bool
+    # Declared `idempotency_level = NO_SIDE_EFFECTS` in the proto: safe to retry once.
+    idempotent: bool
 
 
 def methods_of(files: dict[StackComponentType, FileDescriptor]) -> dict[str, Method]:
@@ -43,7 +48,13 @@ def methods_of(files: dict[StackComponentType, FileDescriptor]) -> dict[str, Met
         for service in file.services_by_name.values():
             for method in service.methods:
                 path = f"/{service.full_name}/{method.name}"
-                methods[path] = Method(path, kind, method.client_streaming, method.server_streaming)
+                idempotent = (
+                    method.GetOptions().idempotency_level
+                    == descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS
+                )
+                methods[path] = Method(
+                    path, kind, method.client_streaming, method.server_streaming, idempotent
+                )
     return methods
 
 
@@ -87,17 +98,29 @@ class ComponentProxy(grpc.GenericRpcHandler):
         except Exception as error:
             errors.abort(context, error)
 
-    def _relay(self, route: Route, context: grpc.ServicerContext, error: grpc.RpcError) -> None:
-        """Ends the client's call with the sidecar's status, details and trailers unchanged."""
+    def _sidecar_died(self, route: Route, error: grpc.RpcError) -> bool:
+        """Whether a failed call failed because its sidecar died (UNAVAILABLE from gRPC itself,
+        not a status the sidecar sent)."""
         call: Any = error
-        if call.code() == grpc.StatusCode.UNAVAILABLE and not route.sidecar.alive:
+        return (
+            call.code() == grpc.StatusCode.UNAVAILABLE
+            and errors.error_info(error) is None
+            and route.sidecar.died(within=DEATH_GRACE_SECONDS)
+        )
+
+    def _relay(self, route: Route, context: grpc.ServicerContext, error: grpc.RpcError) -> None:
+        """Ends the client's call: a dead sidecar as ComponentUnavailableError quoting its log,
+        anything else with the sidecar's status, details and trailers unchanged."""
+        call: Any = error
+        if self._sidecar_died(route, error):
             sidecar = route.sidecar
             errors.abort(
                 context,
                 errors.ComponentUnavailableError(
-                    f"the sidecar of flavor {sidecar.flavor.name!r} (pid {sidecar.process.pid}) "
-                    f"died with exit code {sidecar.process.returncode}; the next call restarts "
-                    f"it. Its log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
+                    f"{sidecar.flavor.type.value} {route.component!r} is unavailable: its "
+                    f"sidecar (pid {sidecar.process.pid}) died with exit code "
+                    f"{sidecar.process.returncode} during the call; the next call restarts it. "
+                    f"Its log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
                 ),
             )
         context.set_trailing_metadata(call.trailing_metadata() or ())
@@ -106,36 +129,54 @@ class ComponentProxy(grpc.GenericRpcHandler):
     def _unary(self, method: Method) -> Callable[[Any, grpc.ServicerContext], bytes]:
         def forward(request: Any, context: grpc.ServicerContext) -> bytes:
             route = self._route(method, context)
-            callable_: Any = (
-                route.sidecar.channel.stream_unary(method.path)
-                if method.client_streaming
-                else route.sidecar.channel.unary_unary(method.path)
-            )
-            try:
-                response: bytes = callable_(
-                    request, metadata=route.metadata, timeout=_timeout(context)
+            for attempt in (1, 2):
+                callable_: Any = (
+                    route.sidecar.channel.stream_unary(method.path)
+                    if method.client_streaming
+                    else route.sidecar.channel.unary_unary(method.path)
                 )
-            except grpc.RpcError as error:
-                self._relay(route, context, error)
-                raise
-            return response
+                try:
+                    response: bytes = callable_(
+                        request, metadata=route.metadata, timeout=_timeout(context)
+                    )
+                    return response
+                except grpc.RpcError as error:
+                    if attempt == 1 and method.idempotent and self._sidecar_died(route, error):
+                        logger.info("retrying %s after its sidecar died", method.path)
+                        route = self._route(method, context)
+                        continue
+                    self._relay(route, context, error)
+                    raise
+            raise AssertionError("unreachable")  # pragma: no cover
 
         return forward
 
     def _streaming(self, method: Method) -> Callable[[Any, grpc.ServicerContext], Iterator[bytes]]:
         def forward(request: Any, context: grpc.ServicerContext) -> Iterator[bytes]:
             route = self._route(method, context)
-            callable_: Any = (
-                route.sidecar.channel.stream_stream(method.path)
-                if method.client_streaming
-                else route.sidecar.channel.unary_stream(method.path)
-            )
-            call = callable_(request, metadata=route.metadata, timeout=_timeout(context))
-            context.add_callback(call.cancel)
-            try:
-                yield from call
-            except grpc.RpcError as error:
-                self._relay(route, context, error)
-                raise
+            for attempt in (1, 2):
+                callable_: Any = (
+                    route.sidecar.channel.stream_stream(method.path)
+                    if method.client_streaming
+                    else route.sidecar.channel.unary_stream(method.path)
+                )
+                call = callable_(request, metadata=route.metadata, timeout=_timeout(context))
+                context.add_callback(call.cancel)
+                sent = False
+                try:
+                    for response in call:
+                        sent = True
+                        yield response
+                    return
+                except grpc.RpcError as error:
+                    # A read-only stream that sent nothing yet can start over; once bytes went
+                    # out, the client resumes from its own offset (RemoteReader does).
+                    retry = attempt == 1 and method.idempotent and not sent
+                    if retry and self._sidecar_died(route, error):
+                        logger.info("retrying %s after its sidecar died", method.path)
+                        route = self._route(method, context)
+                        continue
+                    self._relay(route, context, error)
+                    raise
 
         return forward

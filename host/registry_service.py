@@ -122,6 +122,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             shown = shown_config(config_class, config.model_dump(mode="json"))
         except (ConfigValidationError, FlavorSourceError, EntityNotFoundError) as problem:
             error = str(problem)
+        error = error or self._supervisor.failure(component.type, component.flavor)
         return pb.Component(
             id=component.id,
             type=type_to_proto(component.type),
@@ -297,6 +298,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         )
         updated = self._registry.update_component(kind, request.name, config)
         self._supervisor.forget(kind, request.name)
+        self._supervisor.reset_failure(kind, current.flavor)
         return self._component_message(updated)
 
     @servicer_errors

@@ -65,6 +65,7 @@ class SidecarProcess:
         token: str,
         log_path: Path,
         runtime: str,
+        python: str,
     ) -> None:
         self.flavor = flavor
         self.process = process
@@ -72,7 +73,10 @@ class SidecarProcess:
         self.token = token
         self.log_path = log_path
         self.runtime = runtime
+        self.python = python
         self.started = time.time()
+        # Set by the supervisor once it has counted this process's death.
+        self.crash_counted = False
         # Component name -> the config JSON it was configured with.
         self._configured: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -127,7 +131,7 @@ class SidecarProcess:
                 "re-register the flavor so the registry matches its class"
             )
         logger.info("started %s: pid %d", what, process.pid)
-        return cls(flavor, process, channel, token, log_path, info.runtime)
+        return cls(flavor, process, channel, token, log_path, info.runtime, python)
 
     @staticmethod
     def _read_handshake(process: subprocess.Popen[bytes], what: str, log_path: Path) -> Handshake:
@@ -166,6 +170,14 @@ class SidecarProcess:
         """Whether the process still runs."""
         return self.process.poll() is None
 
+    def died(self, within: float) -> bool:
+        """Whether the process exits within `within` seconds (a broken call may precede exit)."""
+        try:
+            self.process.wait(timeout=within)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+
     def metadata(self, component: str) -> tuple[tuple[str, str], ...]:
         """Metadata for a call to one of this sidecar's components."""
         return ((COMPONENT_METADATA_KEY, component), (TOKEN_METADATA_KEY, self.token))
@@ -189,6 +201,13 @@ class SidecarProcess:
                     timeout=CALL_TIMEOUT_SECONDS,
                 )
             except grpc.RpcError as error:
+                if self.died(within=1.0):
+                    raise ComponentUnavailableError(
+                        f"the sidecar of flavor {self.flavor.name!r} died (exit code "
+                        f"{self.process.returncode}) while configuring component "
+                        f"{component.name!r}; its log {self.log_path} ends with:\n"
+                        f"{log_tail(self.log_path)}"
+                    ) from error
                 raise from_rpc_error(error) from error
             self._configured[component.name] = config_json
 

@@ -10,18 +10,21 @@ import logging
 import shutil
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
+from flavorhost.errors import ComponentUnavailableError
 from flavorhost.home import logs_dir
+from flavorhost.host.crash_history import WINDOW_SECONDS, CrashHistory
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
 from flavorhost.host.registry import FlavorRecord, Registry
 from flavorhost.host.secret_references import referenced_secrets, resolve
 from flavorhost.host.secrets_store import SecretsStore
-from flavorhost.host.sidecar_process import SidecarProcess
+from flavorhost.host.sidecar_process import SidecarProcess, log_tail
 from flavorhost.host.source_watch import SourceWatch
 
 logger = logging.getLogger(__name__)
@@ -36,6 +39,7 @@ class Route:
 
     sidecar: SidecarProcess
     metadata: tuple[tuple[str, str], ...]
+    component: str
 
 
 class Supervisor:
@@ -59,6 +63,7 @@ class Supervisor:
         self._socket_dir = Path(tempfile.mkdtemp(prefix="flavorhost-"))
         self._sidecars: dict[FlavorKey, SidecarProcess] = {}
         self._watches: dict[FlavorKey, SourceWatch] = {}
+        self._crashes: dict[FlavorKey, CrashHistory] = {}
         self._routes: dict[ComponentKey, Route] = {}
         self._lock = threading.RLock()
 
@@ -76,7 +81,7 @@ class Supervisor:
         values = resolve(self._secrets, component.config)
         config = validate_config(loaded.config_class, values, flavor.name)
         sidecar.ensure_configured(component, config.model_dump(mode="json"))
-        route = Route(sidecar, sidecar.metadata(component.name))
+        route = Route(sidecar, sidecar.metadata(component.name), component.name)
         self._routes[(kind, component_name)] = route
         return route
 
@@ -97,14 +102,24 @@ class Supervisor:
             if not self._edited(sidecar):
                 return sidecar
             sidecar = None
+        history = self._crashes.setdefault(key, CrashHistory())
+        if sidecar is not None and not sidecar.alive and not sidecar.crash_counted:
+            sidecar.crash_counted = True
+            self._record_crash(key, sidecar.process.returncode)
+        if history.failure:
+            raise ComponentUnavailableError(history.failure)
         if sidecar is not None:
-            logger.warning("sidecar of %r is gone (exit %s)", flavor.name, sidecar.process.poll())
             sidecar.stop()
-        log_path = logs_dir(self._home) / f"{flavor.type.value}-{flavor.name}.log"
+        time.sleep(history.backoff())
+        log_path = self._log_path(flavor.type, flavor.name)
         python = self._environments.ensure(flavor.requirements, flavor.python)
         if flavor.source_root:
             self._watches[key] = SourceWatch(flavor.source, flavor.source_root)
-        sidecar = SidecarProcess.launch(flavor, self._socket_dir, log_path, python)
+        try:
+            sidecar = SidecarProcess.launch(flavor, self._socket_dir, log_path, python)
+        except ComponentUnavailableError:
+            self._record_crash(key, None)
+            raise
         self._sidecars[key] = sidecar
         return sidecar
 
@@ -113,6 +128,43 @@ class Supervisor:
         route = self._routes.pop((kind, component_name), None)
         if route is not None:
             route.sidecar.release(component_name)
+
+    def _record_crash(self, key: FlavorKey, exit_code: int | None) -> None:
+        """Counts a crash (or a failed start) and marks a crash loop."""
+        kind, name = key
+        history = self._crashes.setdefault(key, CrashHistory())
+        history.record()
+        log_path = self._log_path(kind, name)
+        logger.warning(
+            "sidecar of %r failed (exit code %s); crash %d", name, exit_code, history.restarts
+        )
+        if history.crash_looping:
+            history.failure = (
+                f"the sidecar of {kind.value} flavor {name!r} failed {len(history.recent)} "
+                f"times within {WINDOW_SECONDS:.0f}s (last exit code {exit_code}); flavorhost "
+                f"stopped restarting it. Fix the flavor, then update a component of it "
+                f"(`flavorhost {kind.cli_name} update NAME ...`), re-register the flavor, or "
+                f"restart the host. Its log {log_path} ends with:\n{log_tail(log_path)}"
+            )
+
+    def _log_path(self, kind: StackComponentType, flavor: str) -> Path:
+        return logs_dir(self._home) / f"{kind.value}-{flavor}.log"
+
+    def failure(self, kind: StackComponentType, flavor: str) -> str:
+        """Why a flavor's sidecar is no longer restarted, or ''."""
+        history = self._crashes.get((kind, flavor))
+        return history.failure if history else ""
+
+    def restarts(self, kind: StackComponentType, flavor: str) -> int:
+        """How many times a flavor's sidecar was restarted after a crash."""
+        history = self._crashes.get((kind, flavor))
+        return history.restarts if history else 0
+
+    def reset_failure(self, kind: StackComponentType, flavor: str) -> None:
+        """Lets a crash-looping flavor start again (after an update or re-registration)."""
+        history = self._crashes.get((kind, flavor))
+        if history is not None:
+            history.reset()
 
     def forget_secret_users(self, secret: str) -> None:
         """Drops the routes of components whose config references a secret that changed."""
@@ -125,6 +177,7 @@ class Supervisor:
         with self._lock:
             sidecar = self._sidecars.pop((kind, flavor), None)
             self._watches.pop((kind, flavor), None)
+            self.reset_failure(kind, flavor)
             for key, route in list(self._routes.items()):
                 if route.sidecar is sidecar:
                     del self._routes[key]

@@ -156,6 +156,9 @@ class SidecarModel:
     state: str
     log_path: str
     runtime: str
+    restarts: int = 0
+    environment: str = ""
+    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,9 @@ class HostStatusModel:
                     state=s.state,
                     log_path=s.log_path,
                     runtime=s.runtime,
+                    restarts=s.restarts,
+                    environment=s.environment,
+                    error=s.error,
                 )
                 for s in message.sidecars
             ],

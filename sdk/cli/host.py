@@ -81,7 +81,17 @@ def status(output: str) -> None:
     )
     click.echo()
     table(
-        ["PID", "TYPE", "FLAVOR", "COMPONENTS", "STATE", "UPTIME", "LOG"],
+        [
+            "PID",
+            "TYPE",
+            "FLAVOR",
+            "COMPONENTS",
+            "STATE",
+            "UPTIME",
+            "RESTARTS",
+            "ENVIRONMENT",
+            "LOG",
+        ],
         [
             [
                 s.pid,
@@ -90,8 +100,13 @@ def status(output: str) -> None:
                 ",".join(s.components),
                 s.state,
                 f"{time.time() - s.started:.0f}s",
+                s.restarts,
+                s.environment,
                 s.log_path,
             ]
             for s in model.sidecars
         ],
     )
+    for sidecar in model.sidecars:
+        if sidecar.error:
+            click.echo(f"\n{sidecar.flavor}: {sidecar.error}")

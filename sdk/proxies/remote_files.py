@@ -14,7 +14,12 @@ from typing import Any
 
 import grpc
 
-from flavorhost.errors import FlavorhostError, raise_from_rpc_error
+from flavorhost.errors import (
+    ComponentUnavailableError,
+    FlavorhostError,
+    from_rpc_error,
+    raise_from_rpc_error,
+)
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.protocol import CHUNK_SIZE
 
@@ -36,6 +41,7 @@ class RemoteReader(io.RawIOBase):
         self._position = 0
         self._size = -1
         self._eof = False
+        self._resumed = False
         self._open_at(0)
 
     def _open_at(self, offset: int) -> None:
@@ -68,7 +74,12 @@ class RemoteReader(io.RawIOBase):
             return b""
         except grpc.RpcError as error:
             self._call = None
-            raise_from_rpc_error(error)
+            if self._resumed or not isinstance(from_rpc_error(error), ComponentUnavailableError):
+                raise_from_rpc_error(error)
+            # The sidecar died mid-stream and reads are idempotent: resume once, from here.
+            self._resumed = True
+            return self._next_chunk()
+        self._resumed = False
         return data
 
     def readable(self) -> bool:
@@ -92,12 +103,12 @@ class RemoteReader(io.RawIOBase):
     def readall(self) -> bytes:
         """The rest of the file, in one allocation per chunk rather than 8 KiB reads."""
         parts = [bytes(self._pending)]
+        self._position += len(parts[0])
         self._pending = memoryview(b"")
         while chunk := self._next_chunk():
             parts.append(chunk)
-        data = b"".join(parts)
-        self._position += len(data)
-        return data
+            self._position += len(chunk)
+        return b"".join(parts)
 
     def tell(self) -> int:
         """The current position."""

@@ -276,7 +276,7 @@ class HostStatus(_message.Message):
     def __init__(self, pid: _Optional[int] = ..., address: _Optional[str] = ..., started: _Optional[float] = ..., version: _Optional[str] = ..., sidecars: _Optional[_Iterable[_Union[SidecarStatus, _Mapping]]] = ...) -> None: ...
 
 class SidecarStatus(_message.Message):
-    __slots__ = ("pid", "flavor", "type", "components", "started", "state", "log_path", "runtime")
+    __slots__ = ("pid", "flavor", "type", "components", "started", "state", "log_path", "runtime", "restarts", "environment", "error")
     PID_FIELD_NUMBER: _ClassVar[int]
     FLAVOR_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -285,6 +285,9 @@ class SidecarStatus(_message.Message):
     STATE_FIELD_NUMBER: _ClassVar[int]
     LOG_PATH_FIELD_NUMBER: _ClassVar[int]
     RUNTIME_FIELD_NUMBER: _ClassVar[int]
+    RESTARTS_FIELD_NUMBER: _ClassVar[int]
+    ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     pid: int
     flavor: str
     type: _common_pb2.ComponentType
@@ -293,7 +296,10 @@ class SidecarStatus(_message.Message):
     state: str
     log_path: str
     runtime: str
-    def __init__(self, pid: _Optional[int] = ..., flavor: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., components: _Optional[_Iterable[str]] = ..., started: _Optional[float] = ..., state: _Optional[str] = ..., log_path: _Optional[str] = ..., runtime: _Optional[str] = ...) -> None: ...
+    restarts: int
+    environment: str
+    error: str
+    def __init__(self, pid: _Optional[int] = ..., flavor: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., components: _Optional[_Iterable[str]] = ..., started: _Optional[float] = ..., state: _Optional[str] = ..., log_path: _Optional[str] = ..., runtime: _Optional[str] = ..., restarts: _Optional[int] = ..., environment: _Optional[str] = ..., error: _Optional[str] = ...) -> None: ...
 
 class StopRequest(_message.Message):
     __slots__ = ()

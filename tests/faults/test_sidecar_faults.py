@@ -1,0 +1,173 @@
+"""Sidecars that die, hang, or never start: calls fail fast and clearly, nothing is lost, and
+the next call gets a fresh sidecar."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from flavorhost import Client
+from flavorhost.enums import StackComponentType
+from flavorhost.errors import ComponentUnavailableError
+from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from tests.conftest import Cli
+
+ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+
+
+def _store(
+    client: Client, name: str, flavor: str, path: str, **config: object
+) -> ArtifactStoreProxy:
+    client.register_component(ARTIFACT_STORE, name, flavor, config={"path": path, **config})
+    client.register_stack(name, {ARTIFACT_STORE: name})
+    client.activate_stack(name)
+    return client.active_stack.artifact_store
+
+
+def _sidecar(client: Client, flavor: str) -> int:
+    return next(s.pid for s in client.host_status().sidecars if s.flavor == flavor)
+
+
+def _wait_for(condition: object, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():  # type: ignore[operator]
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def test_a_killed_sidecar_is_restarted_by_the_next_call(client: Client) -> None:
+    store = client.active_stack.artifact_store
+    assert store.exists(".")
+    first = _sidecar(client, "local")
+    os.kill(first, signal.SIGKILL)
+    assert store.exists(".")
+    status = client.host_status().sidecars[0]
+    assert status.pid != first and status.restarts == 1 and status.state == "running"
+
+
+def test_kill_mid_read_resumes_with_identical_bytes(client: Client) -> None:
+    store = client.active_stack.artifact_store
+    data = os.urandom(32 << 20)
+    with store.open("big.bin", "wb") as f:
+        f.write(data)
+    with store.open("big.bin", "rb") as f:
+        head = f.read(5 << 20)
+        os.kill(_sidecar(client, "local"), signal.SIGKILL)
+        rest = f.read()
+    assert head + rest == data
+
+
+def test_kill_mid_write_loses_nothing_and_shows_no_partial_file(client: Client) -> None:
+    store = client.active_stack.artifact_store
+    with store.open("kept.bin", "wb") as f:
+        f.write(b"committed before the crash")
+    handle = store.open("partial.bin", "wb")
+    handle.write(os.urandom(3 << 20))
+    handle.flush()
+    os.kill(_sidecar(client, "local"), signal.SIGKILL)
+    with pytest.raises(ComponentUnavailableError, match="'default' is unavailable"):
+        handle.write(os.urandom(3 << 20))
+        handle.close()
+    assert not store.exists("partial.bin")
+    assert store.listdir(".") == ["kept.bin"]
+    with store.open("kept.bin", "rb") as f:
+        assert f.read() == b"committed before the crash"
+
+
+def test_a_call_in_flight_fails_fast_quoting_the_log(
+    faulty: Cli, home: Path, fault_repo: Path
+) -> None:
+    with Client(home) as client:
+        store = _store(client, "slow", "faulty", f"file://{home}/slow", fault="slow_once")
+        assert store.exists(store.path)
+        (home / "slow.slow").write_text("")
+        failures: list[BaseException] = []
+
+        def make() -> None:
+            try:
+                store.makedirs(store.path + "/x")  # not retried: it changes things
+            except BaseException as error:
+                failures.append(error)
+
+        # exists() is retried once, transparently, after the restart.
+        result: list[bool] = []
+        reader = threading.Thread(target=lambda: result.append(store.exists(store.path)))
+        reader.start()
+        log = Path(client.host_status().sidecars[0].log_path)
+        _wait_for(lambda: "faulty: slow exists" in log.read_text())
+        os.kill(_sidecar(client, "faulty"), signal.SIGKILL)
+        reader.join(timeout=60)
+        assert result == [True]
+
+        (home / "slow.slow").write_text("")
+        writer = threading.Thread(target=make)
+        writer.start()
+        _wait_for(lambda: "faulty: slow makedirs" in log.read_text())
+        os.kill(_sidecar(client, "faulty"), signal.SIGKILL)
+        writer.join(timeout=60)
+    assert len(failures) == 1 and isinstance(failures[0], ComponentUnavailableError)
+    message = str(failures[0])
+    assert "'slow' is unavailable" in message and "faulty: slow makedirs" in message
+
+
+def test_a_crash_loop_marks_the_component_failed_until_updated(faulty: Cli, home: Path) -> None:
+    with Client(home) as client:
+        store = _store(client, "crashy", "faulty", f"file://{home}/c", fault="exit_on_exists")
+        errors = []
+        for _ in range(10):
+            try:
+                store.exists(store.path)
+            except ComponentUnavailableError as error:
+                errors.append(str(error))
+        assert len(errors) == 10
+        assert "stopped restarting it" in errors[-1] and "faulty: exiting in exists" in errors[-1]
+        status = client.host_status().sidecars[0]
+        assert status.state == "failed" and "stopped restarting" in status.error
+        assert "stopped restarting" in faulty("artifact-store", "describe", "crashy").stdout
+        assert "failed" in faulty("host", "status").stdout
+        client.update_component(ARTIFACT_STORE, "crashy", config={"fault": "none"})
+        assert store.exists(store.path)
+        assert client.host_status().sidecars[0].state == "running"
+
+
+@pytest.mark.parametrize(
+    ("flavor", "source", "says"),
+    [
+        (
+            "dying",
+            "flavors.dying_flavor.DyingFlavor",
+            ["exited with code 3 before its handshake", "dying flavor: exiting at import"],
+        ),
+        (
+            "noisy",
+            "flavors.noisy_flavor.NoisyFlavor",
+            ["bad handshake", "hello from a noisy flavor module"],
+        ),
+    ],
+)
+def test_sidecars_that_never_start_give_a_clear_error(
+    cli: Cli, fault_repo: Path, home: Path, flavor: str, source: str, says: list[str]
+) -> None:
+    cli("artifact-store", "flavor", "register", source)
+    with Client(home) as client:
+        store = _store(client, flavor, flavor, f"file://{home}/{flavor}")
+        with pytest.raises(ComponentUnavailableError) as caught:
+            store.exists(store.path)
+        for text in [f"flavor {flavor!r}", *says]:
+            assert text in str(caught.value)
+        assert client.host_status().pid  # the host is unharmed
+
+
+def test_a_sidecar_that_crashes_in_configure_names_the_component(faulty: Cli, home: Path) -> None:
+    with Client(home) as client:
+        store = _store(client, "bad_cfg", "faulty", f"file://{home}/b", fault="exit_on_configure")
+        with pytest.raises(ComponentUnavailableError) as caught:
+            store.exists(store.path)
+        message = str(caught.value)
+        assert "while configuring component 'bad_cfg'" in message
+        assert "faulty: exiting in Configure" in message
