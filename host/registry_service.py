@@ -307,7 +307,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     ) -> pb.DeleteComponentResponse:
         kind = required_type(request.type)
         self._registry.delete_component(kind, request.name)
-        self._supervisor.forget(kind, request.name)
+        self._supervisor.forget(kind, request.name, release=True)
         return pb.DeleteComponentResponse()
 
     # --- stacks -----------------------------------------------------------------------------

@@ -79,6 +79,8 @@ class SidecarProcess:
         self.crash_counted = False
         # Component name -> the config JSON it was configured with.
         self._configured: dict[str, str] = {}
+        # Component name -> the registry `updated` time of the config it holds.
+        self._versions: dict[str, float] = {}
         self._lock = threading.Lock()
         self._lifecycle = lifecycle_pb2_grpc.LifecycleStub(channel)
 
@@ -119,6 +121,13 @@ class SidecarProcess:
                 timeout=CALL_TIMEOUT_SECONDS,
                 wait_for_ready=True,
             )
+        except grpc.RpcError as error:
+            process.kill()
+            process.wait(timeout=STOP_GRACE_SECONDS)
+            raise ComponentUnavailableError(
+                f"{what} did not answer GetPluginInfo: {from_rpc_error(error)}; its log "
+                f"{log_path} ends with:\n{log_tail(log_path)}"
+            ) from error
         except BaseException:
             process.kill()
             process.wait(timeout=STOP_GRACE_SECONDS)
@@ -126,6 +135,8 @@ class SidecarProcess:
         kind = type_from_proto(info.component_type, required=False)
         if info.flavor_name != flavor.name or kind != flavor.type:
             process.kill()
+            process.wait(timeout=STOP_GRACE_SECONDS)
+            channel.close()
             raise ComponentUnavailableError(
                 f"{what} says it serves {kind} flavor {info.flavor_name!r}; "
                 "re-register the flavor so the registry matches its class"
@@ -190,6 +201,9 @@ class SidecarProcess:
         with self._lock:
             if self._configured.get(component.name) == config_json:
                 return
+            if self._versions.get(component.name, component.updated) > component.updated:
+                return  # a call that read the registry before an update: newer config is in
+            self._versions[component.name] = component.updated
             try:
                 self._lifecycle.Configure(
                     lifecycle_pb2.ConfigureRequest(
@@ -213,6 +227,7 @@ class SidecarProcess:
 
     def release(self, component: str) -> None:
         """Tells the sidecar to forget a component."""
+        self._versions.pop(component, None)
         if self._configured.pop(component, None) is None or not self.alive:
             return
         try:

@@ -65,6 +65,8 @@ class Supervisor:
         self._watches: dict[FlavorKey, SourceWatch] = {}
         self._crashes: dict[FlavorKey, CrashHistory] = {}
         self._routes: dict[ComponentKey, Route] = {}
+        # Bumped by forget(): a route computed before a change is never cached after it.
+        self._generations: dict[ComponentKey, int] = {}
         self._lock = threading.RLock()
 
     def route(self, kind: StackComponentType, component_name: str) -> Route:
@@ -73,6 +75,7 @@ class Supervisor:
         if route is not None and route.sidecar.alive and not self._edited(route.sidecar):
             return route
         with self._lock:
+            generation = self._generations.get((kind, component_name), 0)
             component = self._registry.get_component(kind, component_name)
             flavor = self._registry.get_flavor(kind, component.flavor)
             sidecar = self._sidecar(flavor)
@@ -82,7 +85,9 @@ class Supervisor:
         config = validate_config(loaded.config_class, values, flavor.name)
         sidecar.ensure_configured(component, config.model_dump(mode="json"))
         route = Route(sidecar, sidecar.metadata(component.name), component.name)
-        self._routes[(kind, component_name)] = route
+        with self._lock:
+            if self._generations.get((kind, component_name), 0) == generation:
+                self._routes[(kind, component_name)] = route
         return route
 
     def _edited(self, sidecar: SidecarProcess) -> bool:
@@ -123,10 +128,14 @@ class Supervisor:
         self._sidecars[key] = sidecar
         return sidecar
 
-    def forget(self, kind: StackComponentType, component_name: str) -> None:
-        """Drops a component's route (after an update or delete) and releases it."""
-        route = self._routes.pop((kind, component_name), None)
-        if route is not None:
+    def forget(self, kind: StackComponentType, component_name: str, release: bool = False) -> None:
+        """Drops a component's route after an update (the next call reconfigures it), or after a
+        delete with `release` (its sidecar forgets it)."""
+        key = (kind, component_name)
+        with self._lock:
+            self._generations[key] = self._generations.get(key, 0) + 1
+            route = self._routes.pop(key, None)
+        if route is not None and release:
             route.sidecar.release(component_name)
 
     def _record_crash(self, key: FlavorKey, exit_code: int | None) -> None:

@@ -181,7 +181,7 @@ def encode(error: BaseException) -> EncodedError:
         metadata = {"field": error.field} if isinstance(error, ConfigValidationError) else {}
         return EncodedError(error.reason, str(error), metadata)
     if isinstance(error, OSError):
-        metadata = {"errno": str(error.errno or 0)}
+        metadata = {"errno": str(error.errno)} if error.errno else {}
         if error.filename is not None:
             metadata["path"] = str(error.filename)
         message = error.strerror or str(error)

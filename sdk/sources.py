@@ -15,13 +15,24 @@ from flavorhost.errors import FlavorSourceError
 from flavorhost.stack.flavor import Flavor
 
 MARKER = ".flavorhost"
+# `flavorhost init` writes this file inside MARKER; the file, not the folder, marks a source root,
+# since ~/.flavorhost is also the default state folder.
+MARKER_FILE = "source-root"
+
+
+def mark_source_root(folder: Path) -> None:
+    """Makes `folder` a source root (what `flavorhost init` does)."""
+    (folder / MARKER).mkdir(parents=True, exist_ok=True)
+    (folder / MARKER / MARKER_FILE).write_text(
+        "Made by `flavorhost init`: dotted flavor paths resolve from the folder above.\n"
+    )
 
 
 def find_source_root(start: Path | None = None) -> Path:
-    """The nearest folder from `start` upward that holds `.flavorhost/`, else `start`."""
+    """The nearest folder from `start` upward marked by `flavorhost init`, else `start`."""
     here = (start or Path.cwd()).absolute()
     for folder in (here, *here.parents):
-        if (folder / MARKER).is_dir():
+        if (folder / MARKER / MARKER_FILE).is_file():
             return folder
     return here
 

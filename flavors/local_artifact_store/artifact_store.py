@@ -19,6 +19,16 @@ from flavorhost.artifact_stores import BaseArtifactStore
 from flavorhost.flavors.local_artifact_store.flavor import LocalArtifactStoreConfig
 
 TEMP_PREFIX = ".~flavorhost-"
+_CREATE_MODE = 0o666
+
+
+def _current_umask() -> int:
+    """The process umask (reading it means setting it; it is set straight back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 MODES = {"r", "rb", "w", "wb", "a", "ab"}
 
 
@@ -47,6 +57,8 @@ class AtomicWriter(io.RawIOBase):
         if self.closed:
             return
         self._file.close()
+        # mkstemp makes 0600 files; give the file the mode a plain open() would have.
+        os.chmod(self._temp, _CREATE_MODE & ~_current_umask())
         os.replace(self._temp, self.name)
         super().close()
 
@@ -71,6 +83,8 @@ def _visible(names: Iterable[str]) -> list[str]:
 
 class LocalArtifactStore(BaseArtifactStore):
     """Files under `config.path` on this machine."""
+
+    ATOMIC_WRITES = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,6 +26,8 @@ def _with_scheme(path: str) -> str:
 class S3ArtifactStore(BaseArtifactStore):
     """Objects in S3 under the configured path."""
 
+    # An object appears only when its upload completes; s3fs files can discard() an upload.
+    ATOMIC_WRITES = True
     _filesystem: s3fs.S3FileSystem | None = None
 
     @property

@@ -98,6 +98,11 @@ class FileInfo:
 class BaseArtifactStore(StackComponent):
     """Base class of every artifact store implementation."""
 
+    # True when a file opened for writing appears under its name only once closed, and has a
+    # `discard()` that abandons it (local files written by rename, S3 multipart uploads). Other
+    # flavors get that behaviour from the sidecar: it writes a temporary sibling and renames it.
+    ATOMIC_WRITES: ClassVar[bool] = False
+
     @property
     def config(self) -> BaseArtifactStoreConfig:
         """The artifact store's config."""

@@ -15,7 +15,7 @@ from flavorhost.cli.secrets import secret
 from flavorhost.cli.stacks import stack
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import FlavorhostError
-from flavorhost.sources import MARKER
+from flavorhost.sources import mark_source_root
 
 # What a user can get wrong is reported as one line, without a traceback.
 USER_ERRORS = (FlavorhostError, OSError, ValueError, LookupError, ValidationError)
@@ -42,7 +42,7 @@ def cli() -> None:
 def init(path: Path | None) -> None:
     """Mark the source root: dotted flavor paths resolve from here."""
     root = (path or Path.cwd()).absolute()
-    (root / MARKER).mkdir(parents=True, exist_ok=True)
+    mark_source_root(root)
     click.echo(f"Initialized flavorhost source root at {root}.")
 
 

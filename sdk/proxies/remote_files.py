@@ -7,6 +7,7 @@ tell, write, context managers).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import queue
 from collections.abc import Callable, Iterator
@@ -139,6 +140,12 @@ class RemoteReader(io.RawIOBase):
         super().close()
 
 
+def _drain(requests: queue.Queue[pb.WriteRequest | None]) -> Iterator[pb.WriteRequest]:
+    """The request stream: the queue's items up to None (holds the queue, not the writer)."""
+    while (item := requests.get()) is not None:
+        yield item
+
+
 class RemoteWriter(io.RawIOBase):
     """Writes a remote file; `close()` commits it and reports whether that worked.
 
@@ -151,12 +158,12 @@ class RemoteWriter(io.RawIOBase):
         self._queue: queue.Queue[pb.WriteRequest | None] = queue.Queue(WRITE_QUEUE_CHUNKS)
         self._queue.put(pb.WriteRequest(open=pb.WriteOpen(path=path, append=append)))
         self._discarded = False
-        self._call = start(self._requests())
-        self._expect("opened")
-
-    def _requests(self) -> Iterator[pb.WriteRequest]:
-        while (item := self._queue.get()) is not None:
-            yield item
+        self._call = start(_drain(self._queue))
+        try:
+            self._expect("opened")
+        except BaseException:
+            self._queue.put(None)  # ends the request stream: no thread is left waiting on it
+            raise
 
     def _expect(self, kind: str) -> Any:
         try:
@@ -205,6 +212,7 @@ class RemoteWriter(io.RawIOBase):
             self._put(None)
             self._expect("committed")
         finally:
+            self._offer_end()
             super().close()
 
     def discard(self) -> None:
@@ -212,6 +220,12 @@ class RemoteWriter(io.RawIOBase):
         if not self.closed and not self._discarded:
             self._discarded = True
             self._call.cancel()
+            self._offer_end()
+
+    def _offer_end(self) -> None:
+        """Ends the request stream without blocking (the call is over; gRPC stops reading)."""
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(None)
 
 
 class _BufferedRemoteWriter(io.BufferedWriter):

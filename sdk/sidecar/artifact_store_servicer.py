@@ -19,6 +19,7 @@ from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc
 from flavorhost.protocol import CHUNK_SIZE, MAX_MESSAGE_BYTES
 from flavorhost.sidecar.components import ComponentTable
+from flavorhost.sidecar.pending_write import PendingWrite
 
 logger = logging.getLogger(__name__)
 
@@ -31,15 +32,6 @@ def _file_size(handle: Any) -> int:
     except (AttributeError, OSError, ValueError):
         size = getattr(handle, "size", None)
         return int(size) if isinstance(size, int) else -1
-
-
-def _discard(handle: Any) -> None:
-    """Drops an unfinished write: `discard()` if the file supports it, else a plain close."""
-    discard = getattr(handle, "discard", None)
-    if callable(discard):
-        discard()
-    else:
-        handle.close()
 
 
 def _walk_error(error: OSError) -> pb.WalkError:
@@ -96,7 +88,7 @@ class ArtifactStoreServicer(artifact_store_pb2_grpc.ArtifactStoreServicer):
         if first is None or first.WhichOneof("kind") != "open":
             errors.abort(context, ValueError("a write stream must start with an `open` message"))
         try:
-            handle = self._store(context).open(first.open.path, "ab" if first.open.append else "wb")
+            pending = PendingWrite(self._store(context), first.open.path, first.open.append)
         except grpc.RpcError:
             raise
         except Exception as error:
@@ -108,10 +100,10 @@ class ArtifactStoreServicer(artifact_store_pb2_grpc.ArtifactStoreServicer):
             for message in request_iterator:
                 kind = message.WhichOneof("kind")
                 if kind == "data":
-                    handle.write(message.data)
+                    pending.write(message.data)
                     written += len(message.data)
                 elif kind == "finish":
-                    handle.close()
+                    pending.commit()
                     committed = True
                     yield pb.WriteResponse(committed=pb.WriteCommitted(bytes_written=written))
                     return
@@ -125,7 +117,7 @@ class ArtifactStoreServicer(artifact_store_pb2_grpc.ArtifactStoreServicer):
         finally:
             if not committed:
                 logger.info("discarding unfinished write of %s", first.open.path)
-                _discard(handle)
+                pending.discard()
 
     @errors.servicer_errors
     def CopyFile(self, request: pb.CopyFileRequest, context: Any) -> pb.CopyFileResponse:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from concurrent import futures
 from pathlib import Path
+from typing import IO
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -60,7 +61,21 @@ def _die_with_parent() -> None:
         logger.warning("could not set the parent-death signal")
 
 
-def serve(flavor_source: str, source_root: str | None, socket_dir: Path, token: str) -> None:
+def _reserve_stdout_for_the_handshake() -> IO[str]:
+    """Sends everything else written to stdout (by Python or native code) to stderr.
+
+    Only the handshake goes to the real stdout, which is closed right after it: nothing a flavor
+    prints can garble the handshake, or fill a pipe the host no longer reads.
+    """
+    handshake = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return handshake
+
+
+def serve(
+    flavor_source: str, source_root: str | None, socket_dir: Path, token: str, out: IO[str]
+) -> None:
     """Serves the flavor until Shutdown or SIGTERM."""
     flavor = import_flavor_class(flavor_source, source_root)()
     table = ComponentTable(flavor)
@@ -89,7 +104,8 @@ def serve(flavor_source: str, source_root: str | None, socket_dir: Path, token: 
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     logger.info("serving flavor %r (%s) on %s", flavor.name, flavor.type.value, socket_path)
-    print(Handshake(CORE_VERSION, PROTOCOL_VERSION, "unix", str(socket_path)).line(), flush=True)
+    out.write(Handshake(CORE_VERSION, PROTOCOL_VERSION, "unix", str(socket_path)).line() + "\n")
+    out.close()
     while not stop.wait(timeout=3600):
         pass
     logger.info("shutting down")
@@ -113,9 +129,14 @@ def main() -> None:
         format=f"%(asctime)s sidecar[{os.getpid()}] %(levelname)s %(name)s: %(message)s",
     )
     token = os.environ.pop(TOKEN_ENV, "")
+    if not token:
+        sys.stderr.write(f"{TOKEN_ENV} is empty; the host gives every sidecar a token\n")
+        raise SystemExit(1)
+    out = _reserve_stdout_for_the_handshake()
     serve(
         flavor_source=os.environ[FLAVOR_SOURCE_ENV],
         source_root=os.environ.get(SOURCE_ROOT_ENV) or None,
         socket_dir=Path(os.environ[SOCKET_DIR_ENV]),
         token=token,
+        out=out,
     )

@@ -194,3 +194,52 @@ def test_an_implementation_that_fails_to_start_names_the_component(
         assert client.host_status().pid  # the host keeps serving
         client.activate_stack("default")
         assert client.active_stack.artifact_store.exists(".")
+
+
+def test_a_flavor_that_prints_keeps_working(cli: Cli, user_repo: Path, home: Path) -> None:
+    implementation = user_repo / "flavors" / "file_url_store.py"
+    implementation.write_text(
+        implementation.read_text().replace(
+            '        """Names in a directory."""',
+            '        """Names in a directory."""\n        print("chatty " * 2000)',
+        )
+    )
+    cli("artifact-store", "flavor", "register", FLAVOR)
+    cli("artifact-store", "register", "chatty", "--flavor=file_url", f"--path=file://{home}/c")
+    cli("stack", "register", "chatty", "-a", "chatty")
+    cli("stack", "set", "chatty")
+    with Client(home) as client:
+        store = client.active_stack.artifact_store
+        for _ in range(30):  # ~420 KiB printed: far more than a pipe holds
+            assert store.listdir(store.path) == []
+        log = Path(client.host_status().sidecars[0].log_path).read_text()
+    assert "chatty chatty" in log
+
+
+def test_an_exception_inside_with_keeps_the_old_file_for_any_flavor(cli: Cli, home: Path) -> None:
+    cli("artifact-store", "flavor", "register", FLAVOR)
+    cli("artifact-store", "register", "plain", "--flavor=file_url", f"--path=file://{home}/p")
+    cli("stack", "register", "plain", "-a", "plain")
+    cli("stack", "set", "plain")
+    with Client(home) as client:
+        store = client.active_stack.artifact_store
+        target = f"{store.path}/model.txt"
+        with store.open(target, "w") as f:
+            f.write("ORIGINAL")
+        with pytest.raises(RuntimeError), store.open(target, "w") as f:
+            f.write("half")
+            f.flush()
+            raise RuntimeError("the step failed")
+        with store.open(target) as f:
+            assert f.read() == "ORIGINAL"
+        with store.open(target, "a") as f:
+            f.write("+more")
+        with store.open(target) as f:
+            assert f.read() == "ORIGINAL+more"
+
+
+def test_a_state_folder_named_like_the_marker_is_not_a_source_root(
+    home: Path, user_repo: Path
+) -> None:
+    (user_repo.parent / ".flavorhost").mkdir()  # like ~/.flavorhost above a project
+    Cli(home, user_repo)("artifact-store", "flavor", "register", FLAVOR)

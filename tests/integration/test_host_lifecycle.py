@@ -8,6 +8,7 @@ import re
 import stat
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -182,3 +183,53 @@ def test_foreground_host_serves_until_stopped(home: Path) -> None:
         if host.poll() is None:
             host.kill()
             host.wait(timeout=30)
+
+
+def test_updates_racing_with_calls_never_leave_a_component_unconfigured(
+    client: Client, home: Path
+) -> None:
+    store = client.active_stack.artifact_store
+    assert store.exists(".")
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def call() -> None:
+        while not stop.is_set():
+            try:
+                store.exists(".")
+            except BaseException as error:
+                failures.append(error)
+                return
+
+    callers = [threading.Thread(target=call) for _ in range(8)]
+    for caller in callers:
+        caller.start()
+    try:
+        for round_ in range(12):
+            client.update_component(
+                ARTIFACT_STORE, "default", values={"path": str(home / f"root{round_ % 2}")}
+            )
+    finally:
+        stop.set()
+        for caller in callers:
+            caller.join(timeout=60)
+    assert failures == []
+    assert store.exists(".")
+    with Client(home) as other:
+        assert other.active_stack.artifact_store.exists(".")
+
+
+def test_failed_and_discarded_writes_leave_no_threads_behind(client: Client) -> None:
+    store = client.active_stack.artifact_store
+    store.exists(".")
+    before = threading.active_count()
+    for _ in range(20):
+        with pytest.raises(FileNotFoundError):
+            store.open("no/such/dir/file.bin", "wb")
+        with pytest.raises(RuntimeError), store.open("x.bin", "wb") as f:
+            f.write(b"x")
+            raise RuntimeError("abandon")
+    deadline = time.monotonic() + 30
+    while threading.active_count() > before + 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() <= before + 2

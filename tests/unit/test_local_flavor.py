@@ -68,3 +68,12 @@ def test_append_keeps_the_old_content_visible_until_closed(store: LocalArtifactS
     handle.close()
     assert Path(target).read_text() == "one\ntwo\n"
     assert not any(n.startswith(TEMP_PREFIX) for n in os.listdir(store.path))
+
+
+def test_written_files_get_the_usual_permissions(store: LocalArtifactStore) -> None:
+    target = os.path.join(store.path, "model.bin")
+    with store.open(target, "wb") as handle:
+        handle.write(b"x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert os.stat(target).st_mode & 0o777 == 0o666 & ~mask
