@@ -33,12 +33,16 @@ class PendingWrite:
         parent, name = posixpath.split(path)
         if store.isdir(path):
             raise IsADirectoryError(errno.EISDIR, "Is a directory", path)
-        if parent and not store.isdir(parent):
-            raise FileNotFoundError(errno.ENOENT, "No such directory to write into", path)
         self._temp = posixpath.join(parent, f"{TEMP_PREFIX}{uuid.uuid4().hex[:8]}-{name}")
-        if append and store.exists(path):
-            store.copyfile(path, self._temp, overwrite=True)
-        self._handle = store.open(self._temp, mode)
+        try:
+            if append and store.exists(path):
+                store.copyfile(path, self._temp, overwrite=True)
+            self._handle = store.open(self._temp, mode)
+        except FileNotFoundError as error:
+            # Name the file the caller asked for, not the temporary one.
+            raise FileNotFoundError(
+                errno.ENOENT, "No such directory to write into", path
+            ) from error
 
     def write(self, data: bytes) -> None:
         """Writes the next bytes."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -135,25 +136,7 @@ def test_a_crash_loop_marks_the_component_failed_until_updated(faulty: Cli, home
         assert client.host_status().sidecars[0].state == "running"
 
 
-@pytest.mark.parametrize(
-    ("flavor", "source", "says"),
-    [
-        (
-            "dying",
-            "flavors.dying_flavor.DyingFlavor",
-            ["exited with code 3 before its handshake", "dying flavor: exiting at import"],
-        ),
-        (
-            "noisy",
-            "flavors.noisy_flavor.NoisyFlavor",
-            ["bad handshake", "hello from a noisy flavor module"],
-        ),
-    ],
-)
-def test_sidecars_that_never_start_give_a_clear_error(
-    cli: Cli, fault_repo: Path, home: Path, flavor: str, source: str, says: list[str]
-) -> None:
-    cli("artifact-store", "flavor", "register", source)
+def _never_starts(cli: Cli, home: Path, flavor: str, says: list[str]) -> None:
     with Client(home) as client:
         store = _store(client, flavor, flavor, f"file://{home}/{flavor}")
         with pytest.raises(ComponentUnavailableError) as caught:
@@ -161,6 +144,48 @@ def test_sidecars_that_never_start_give_a_clear_error(
         for text in [f"flavor {flavor!r}", *says]:
             assert text in str(caught.value)
         assert client.host_status().pid  # the host is unharmed
+
+
+def test_a_sidecar_that_dies_at_import_gives_a_clear_error(
+    cli: Cli, fault_repo: Path, home: Path
+) -> None:
+    cli("artifact-store", "flavor", "register", "flavors.dying_flavor.DyingFlavor")
+    _never_starts(
+        cli,
+        home,
+        "dying",
+        ["exited with code 3 before its handshake", "dying flavor: exiting at import"],
+    )
+
+
+def test_garbage_before_the_handshake_gives_a_clear_error(
+    cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
+) -> None:
+    # A launcher that prints a banner on stdout before the sidecar starts.
+    wrapper = tmp_path / "python-with-banner"
+    wrapper.write_text(
+        f'#!/bin/sh\nif [ "$1" = "-m" ]; then echo "Welcome to the cluster"; fi\n'
+        f'exec {sys.executable} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "flavors.noisy_flavor.NoisyFlavor",
+        "--python",
+        str(wrapper),
+    )
+    _never_starts(cli, home, "noisy", ["bad handshake", "Welcome to the cluster"])
+
+
+def test_a_flavor_module_that_prints_still_starts(cli: Cli, fault_repo: Path, home: Path) -> None:
+    cli("artifact-store", "flavor", "register", "flavors.noisy_flavor.NoisyFlavor")
+    with Client(home) as client:
+        store = _store(client, "noisy", "noisy", f"file://{home}/noisy")
+        assert store.exists(store.path)
+        log = Path(client.host_status().sidecars[0].log_path).read_text()
+    assert "hello from a noisy flavor module" in log
 
 
 def test_a_sidecar_that_crashes_in_configure_names_the_component(faulty: Cli, home: Path) -> None:
