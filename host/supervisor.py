@@ -61,6 +61,7 @@ class Supervisor:
         # Sidecar sockets live in a fresh 0700 folder with a short path (unix socket paths are
         # limited to 107 bytes), removed when the host stops.
         self._socket_dir = Path(tempfile.mkdtemp(prefix="flavorhost-"))
+        self._remove_stale_socket_dir()
         self._sidecars: dict[FlavorKey, SidecarProcess] = {}
         self._watches: dict[FlavorKey, SourceWatch] = {}
         self._crashes: dict[FlavorKey, CrashHistory] = {}
@@ -68,6 +69,15 @@ class Supervisor:
         # Bumped by forget(): a route computed before a change is never cached after it.
         self._generations: dict[ComponentKey, int] = {}
         self._lock = threading.RLock()
+
+    def _remove_stale_socket_dir(self) -> None:
+        """Removes the socket folder of a previous host of this home that was killed."""
+        record = self._home / "sidecar-sockets"
+        if record.exists():
+            stale = Path(record.read_text().strip())
+            if stale.name.startswith("flavorhost-") and stale != self._socket_dir:
+                shutil.rmtree(stale, ignore_errors=True)
+        record.write_text(str(self._socket_dir))
 
     def route(self, kind: StackComponentType, component_name: str) -> Route:
         """The sidecar of a component, started and configured as needed."""

@@ -15,6 +15,7 @@ import pytest
 from flavorhost import Client
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import ComponentUnavailableError
+from flavorhost.host_connection import wait_until_stopped
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from tests.conftest import Cli
 
@@ -196,3 +197,19 @@ def test_a_sidecar_that_crashes_in_configure_names_the_component(faulty: Cli, ho
         message = str(caught.value)
         assert "while configuring component 'bad_cfg'" in message
         assert "faulty: exiting in Configure" in message
+
+
+def test_sidecars_die_with_a_killed_host(client: Client, home: Path) -> None:
+    store = client.active_stack.artifact_store
+    assert store.exists(".")
+    status = client.host_status()
+    sidecar = status.sidecars[0].pid
+    socket_dir = Path((home / "sidecar-sockets").read_text())
+    assert socket_dir.is_dir()
+    os.kill(status.pid, signal.SIGKILL)
+    assert wait_until_stopped(status.pid)
+    assert wait_until_stopped(sidecar), "the sidecar outlived its host"
+    # A new host starts cleanly over the stale socket and serves the same registry.
+    with Client(home) as again:
+        assert again.active_stack.artifact_store.exists(".")
+    assert not socket_dir.exists()  # the new host removed the dead one's sockets
