@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install protos test lint demo bench clean
+.PHONY: install protos test lint demo clean
 
 install: $(STAMP)
 

@@ -65,6 +65,7 @@ class Supervisor:
         self._sidecars: dict[FlavorKey, SidecarProcess] = {}
         self._watches: dict[FlavorKey, SourceWatch] = {}
         self._crashes: dict[FlavorKey, CrashHistory] = {}
+        self._starting: dict[FlavorKey, threading.Lock] = {}
         self._routes: dict[ComponentKey, Route] = {}
         # Bumped by forget(): a route computed before a change is never cached after it.
         self._generations: dict[ComponentKey, int] = {}
@@ -88,6 +89,10 @@ class Supervisor:
             generation = self._generations.get((kind, component_name), 0)
             component = self._registry.get_component(kind, component_name)
             flavor = self._registry.get_flavor(kind, component.flavor)
+            starting = self._starting.setdefault((kind, flavor.name), threading.Lock())
+        # Starting a sidecar (environment build, back-off, handshake) holds only its flavor's
+        # lock: other flavors' calls go on meanwhile.
+        with starting:
             sidecar = self._sidecar(flavor)
         loaded = self._loader.load(flavor.source, flavor.source_root)
         # Secret references are resolved here, at the last moment, for the sidecar only.
@@ -135,7 +140,8 @@ class Supervisor:
         except ComponentUnavailableError:
             self._record_crash(key, None)
             raise
-        self._sidecars[key] = sidecar
+        with self._lock:
+            self._sidecars[key] = sidecar
         return sidecar
 
     def forget(self, kind: StackComponentType, component_name: str, release: bool = False) -> None:

@@ -213,3 +213,39 @@ def test_sidecars_die_with_a_killed_host(client: Client, home: Path) -> None:
     with Client(home) as again:
         assert again.active_stack.artifact_store.exists(".")
     assert not socket_dir.exists()  # the new host removed the dead one's sockets
+
+
+def test_a_slow_starting_flavor_does_not_block_other_flavors(
+    cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
+) -> None:
+    started, release = tmp_path / "started", tmp_path / "release"
+    wrapper = tmp_path / "slow-python"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = "-m" ]; then\n'
+        f"  touch {started}; i=0\n"
+        f"  while [ ! -f {release} ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\n"
+        "fi\n"
+        f'exec {sys.executable} "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "flavors.faulty_flavor.FaultyFlavor",
+        "--python",
+        str(wrapper),
+    )
+    with Client(home) as client:
+        local = client.active_stack.artifact_store
+        slow = _store(client, "slow", "faulty", f"file://{home}/slow")
+        results: list[bool] = []
+        starting = threading.Thread(target=lambda: results.append(slow.exists(slow.path)))
+        starting.start()
+        _wait_for(started.exists)
+        assert local.exists(".")  # served while the other flavor's sidecar is still starting
+        assert starting.is_alive()
+        release.write_text("")
+        starting.join(timeout=60)
+    assert results == [True]
