@@ -128,7 +128,8 @@ class HostDaemon:
         kind = StackComponentType.ARTIFACT_STORE
         if not any(c.name == DEFAULT_NAME for c in self.registry.list_components(kind)):
             path = str(self.home / "local_stores" / DEFAULT_NAME)
-            config_class = self.loader.load(BUILTIN_FLAVORS[0]).config_class
+            local = self.registry.get_flavor(kind, "local")
+            config_class = self.loader.load(local.source).config_class
             validate_config(config_class, {"path": path}, "local")
             self.registry.add_component(kind, DEFAULT_NAME, "local", {"path": path})
         if not any(s.name == DEFAULT_NAME for s in self.registry.list_stacks()):

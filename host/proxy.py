@@ -130,11 +130,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
         def forward(request: Any, context: grpc.ServicerContext) -> bytes:
             route = self._route(method, context)
             for attempt in (1, 2):
-                callable_: Any = (
-                    route.sidecar.channel.stream_unary(method.path)
-                    if method.client_streaming
-                    else route.sidecar.channel.unary_unary(method.path)
-                )
+                callable_ = route.sidecar.forwarder(method.path, method.client_streaming, False)
                 try:
                     response: bytes = callable_(
                         request, metadata=route.metadata, timeout=_timeout(context)
@@ -155,11 +151,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
         def forward(request: Any, context: grpc.ServicerContext) -> Iterator[bytes]:
             route = self._route(method, context)
             for attempt in (1, 2):
-                callable_: Any = (
-                    route.sidecar.channel.stream_stream(method.path)
-                    if method.client_streaming
-                    else route.sidecar.channel.unary_stream(method.path)
-                )
+                callable_ = route.sidecar.forwarder(method.path, method.client_streaming, True)
                 call = callable_(request, metadata=route.metadata, timeout=_timeout(context))
                 context.add_callback(call.cancel)
                 sent = False

@@ -80,11 +80,14 @@ class SecretsStore:
                     f"a secret named {name!r} exists already; change it with "
                     f"`flavorhost secret update {name} --KEY=VALUE`"
                 )
-            self._db.execute(
-                "INSERT INTO secrets VALUES (?, ?, ?, ?, ?)",
-                (name, str(uuid.uuid4()), json.dumps(values), now, now),
-            )
+            self._insert(name, values, now)
         return self.get(name)
+
+    def _insert(self, name: str, values: dict[str, str], now: float) -> None:
+        self._db.execute(
+            "INSERT INTO secrets VALUES (?, ?, ?, ?, ?)",
+            (name, str(uuid.uuid4()), json.dumps(values), now, now),
+        )
 
     def get(self, name: str) -> SecretRecord:
         """One secret, or EntityNotFoundError."""
@@ -107,10 +110,7 @@ class SecretsStore:
         with self._lock, self._db:
             row = self._db.execute("SELECT * FROM secrets WHERE name = ?", (name,)).fetchone()
             if row is None:
-                self._db.execute(
-                    "INSERT INTO secrets VALUES (?, ?, ?, ?, ?)",
-                    (name, str(uuid.uuid4()), json.dumps(values), now, now),
-                )
+                self._insert(name, values, now)
             else:
                 merged = {**json.loads(row["secret_values"]), **values}
                 self._db.execute(

@@ -70,7 +70,6 @@ class SidecarProcess:
         self.flavor = flavor
         self.process = process
         self.channel = channel
-        self.token = token
         self.log_path = log_path
         self.runtime = runtime
         self.python = python
@@ -83,6 +82,8 @@ class SidecarProcess:
         self._versions: dict[str, float] = {}
         self._lock = threading.Lock()
         self._lifecycle = lifecycle_pb2_grpc.LifecycleStub(channel)
+        self._auth = ((TOKEN_METADATA_KEY, token),)
+        self._forwarders: dict[str, Any] = {}
 
     @classmethod
     def launch(
@@ -176,6 +177,19 @@ class SidecarProcess:
         except HandshakeError as error:
             raise ComponentUnavailableError(f"{what} sent a bad handshake: {error}") from error
 
+    def forwarder(self, path: str, client_streaming: bool, server_streaming: bool) -> Any:
+        """A bytes-in, bytes-out callable for one method, made once per sidecar (hot path)."""
+        callable_ = self._forwarders.get(path)
+        if callable_ is None:
+            make = {
+                (False, False): self.channel.unary_unary,
+                (True, False): self.channel.stream_unary,
+                (False, True): self.channel.unary_stream,
+                (True, True): self.channel.stream_stream,
+            }[(client_streaming, server_streaming)]
+            callable_ = self._forwarders.setdefault(path, make(path))
+        return callable_
+
     @property
     def alive(self) -> bool:
         """Whether the process still runs."""
@@ -191,7 +205,7 @@ class SidecarProcess:
 
     def metadata(self, component: str) -> tuple[tuple[str, str], ...]:
         """Metadata for a call to one of this sidecar's components."""
-        return ((COMPONENT_METADATA_KEY, component), (TOKEN_METADATA_KEY, self.token))
+        return ((COMPONENT_METADATA_KEY, component), *self._auth)
 
     def ensure_configured(self, component: ComponentRecord, config: dict[str, Any]) -> None:
         """Configures the component unless it already is, with exactly this config."""
@@ -211,7 +225,7 @@ class SidecarProcess:
                         component_id=component.id,
                         config_json=config_json,
                     ),
-                    metadata=((TOKEN_METADATA_KEY, self.token),),
+                    metadata=self._auth,
                     timeout=CALL_TIMEOUT_SECONDS,
                 )
             except grpc.RpcError as error:
@@ -233,7 +247,7 @@ class SidecarProcess:
         try:
             self._lifecycle.Release(
                 lifecycle_pb2.ReleaseRequest(component_name=component),
-                metadata=((TOKEN_METADATA_KEY, self.token),),
+                metadata=self._auth,
                 timeout=CALL_TIMEOUT_SECONDS,
             )
         except grpc.RpcError:
@@ -250,7 +264,7 @@ class SidecarProcess:
             try:
                 self._lifecycle.Shutdown(
                     lifecycle_pb2.ShutdownRequest(),
-                    metadata=((TOKEN_METADATA_KEY, self.token),),
+                    metadata=self._auth,
                     timeout=grace,
                 )
             except grpc.RpcError:

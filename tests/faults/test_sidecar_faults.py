@@ -35,6 +35,15 @@ def _sidecar(client: Client, flavor: str) -> int:
     return next(s.pid for s in client.host_status().sidecars if s.flavor == flavor)
 
 
+def _launcher(path: Path, before_sidecar: str) -> Path:
+    """A stand-in `--python`: runs `before_sidecar` (shell) when starting a sidecar, then Python."""
+    path.write_text(
+        f'#!/bin/sh\nif [ "$1" = "-m" ]; then\n{before_sidecar}\nfi\nexec {sys.executable} "$@"\n'
+    )
+    path.chmod(0o755)
+    return path
+
+
 def _wait_for(condition: object, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
@@ -163,12 +172,7 @@ def test_garbage_before_the_handshake_gives_a_clear_error(
     cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
 ) -> None:
     # A launcher that prints a banner on stdout before the sidecar starts.
-    wrapper = tmp_path / "python-with-banner"
-    wrapper.write_text(
-        f'#!/bin/sh\nif [ "$1" = "-m" ]; then echo "Welcome to the cluster"; fi\n'
-        f'exec {sys.executable} "$@"\n'
-    )
-    wrapper.chmod(0o755)
+    wrapper = _launcher(tmp_path / "python-with-banner", 'echo "Welcome to the cluster"')
     cli(
         "artifact-store",
         "flavor",
@@ -219,16 +223,11 @@ def test_a_slow_starting_flavor_does_not_block_other_flavors(
     cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
 ) -> None:
     started, release = tmp_path / "started", tmp_path / "release"
-    wrapper = tmp_path / "slow-python"
-    wrapper.write_text(
-        "#!/bin/sh\n"
-        'if [ "$1" = "-m" ]; then\n'
-        f"  touch {started}; i=0\n"
-        f"  while [ ! -f {release} ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done\n"
-        "fi\n"
-        f'exec {sys.executable} "$@"\n'
+    wrapper = _launcher(
+        tmp_path / "slow-python",
+        f"touch {started}; i=0\n"
+        f"while [ ! -f {release} ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done",
     )
-    wrapper.chmod(0o755)
     cli(
         "artifact-store",
         "flavor",
