@@ -36,7 +36,8 @@ from flavorhost.host.secrets_service import SecretsService
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host.supervisor import Supervisor
-from flavorhost.protocol import SERVER_OPTIONS
+from flavorhost.protocol import MAX_CONCURRENT_CALLS, MAX_CONCURRENT_CALLS_ENV, SERVER_OPTIONS
+from flavorhost.strict_services import add_servicer
 from flavorhost.wire import type_to_proto
 
 logger = logging.getLogger(__name__)
@@ -44,6 +45,17 @@ logger = logging.getLogger(__name__)
 # The generated file of each component type's service: the proxy forwards all their methods.
 COMPONENT_SERVICES = {StackComponentType.ARTIFACT_STORE: artifact_store_pb2.DESCRIPTOR}
 DEFAULT_NAME = "default"
+
+
+def _concurrency_limit() -> int:
+    """How many calls the host serves at once: MAX_CONCURRENT_CALLS unless the environment
+    sets another positive number."""
+    text = os.environ.get(MAX_CONCURRENT_CALLS_ENV, "")
+    if not text:
+        return MAX_CONCURRENT_CALLS
+    if not text.isdigit() or int(text) < 1:
+        raise SystemExit(f"{MAX_CONCURRENT_CALLS_ENV} must be a positive integer, not {text!r}")
+    return int(text)
 
 
 class HostAlreadyRunning(RuntimeError):
@@ -81,21 +93,24 @@ class HostDaemon:
             home, self.registry, self.loader, self.environments, self.secrets
         )
         self._seed()
+        self._proxy = ComponentProxy(self.supervisor, methods_of(COMPONENT_SERVICES))
+        limit = _concurrency_limit()
         self._server = grpc.server(
-            futures.ThreadPoolExecutor(max_workers=64, thread_name_prefix="host"),
+            futures.ThreadPoolExecutor(max_workers=limit, thread_name_prefix="host"),
             options=SERVER_OPTIONS,
-            handlers=[ComponentProxy(self.supervisor, methods_of(COMPONENT_SERVICES))],
+            handlers=[self._proxy],
+            # Beyond this, calls fail at once with RESOURCE_EXHAUSTED instead of queueing behind
+            # streams that may stay open for long (one worker per open stream).
+            maximum_concurrent_rpcs=limit,
         )
-        host_pb2_grpc.add_RegistryServicer_to_server(
-            RegistryService(
-                self.registry, self.loader, self.supervisor, self.environments, self.secrets
-            ),
-            self._server,
+        services = host_pb2.DESCRIPTOR.services_by_name
+        registry = RegistryService(
+            self.registry, self.loader, self.supervisor, self.environments, self.secrets
         )
-        host_pb2_grpc.add_SecretsServicer_to_server(
-            SecretsService(self.secrets, self.registry, self.supervisor), self._server
-        )
-        host_pb2_grpc.add_HostServicer_to_server(HostService(self), self._server)
+        add_servicer(self._server, registry, services["Registry"])
+        secrets = SecretsService(self.secrets, self.registry, self.supervisor)
+        add_servicer(self._server, secrets, services["Secrets"])
+        add_servicer(self._server, HostService(self), services["Host"])
         health_servicer = health.HealthServicer()
         health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, self._server)
@@ -187,6 +202,7 @@ class HostDaemon:
     def close(self) -> None:
         """Stops the server, the sidecars and the registry; removes the socket; unlocks."""
         self._server.stop(grace=2).wait(5)
+        self._proxy.close()
         self.supervisor.close()
         self.registry.close()
         self.secrets.close()

@@ -7,10 +7,11 @@ same code forwards every method of every component type. The component is named 
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 from google.protobuf import descriptor_pb2
@@ -19,6 +20,7 @@ from google.protobuf.descriptor import FileDescriptor
 from flavorhost import errors
 from flavorhost.enums import StackComponentType
 from flavorhost.host.sidecar_process import log_tail
+from flavorhost.host.stall_watch import StallWatch
 from flavorhost.host.supervisor import Route, Supervisor
 from flavorhost.protocol import COMPONENT_METADATA_KEY
 
@@ -58,7 +60,7 @@ def methods_of(files: dict[StackComponentType, FileDescriptor]) -> dict[str, Met
     return methods
 
 
-def _timeout(context: grpc.ServicerContext) -> float | None:
+def _client_timeout(context: grpc.ServicerContext) -> float | None:
     """The client's remaining deadline, or None when it set none (gRPC reports infinity)."""
     remaining = context.time_remaining()
     return None if remaining is None or remaining > NO_DEADLINE_SECONDS else remaining
@@ -70,6 +72,11 @@ class ComponentProxy(grpc.GenericRpcHandler):
     def __init__(self, supervisor: Supervisor, methods: dict[str, Method]) -> None:
         self._supervisor = supervisor
         self._methods = methods
+        self._stall_watch = StallWatch()
+
+    def close(self) -> None:
+        """Stops watching streams for stalls."""
+        self._stall_watch.close()
 
     def service(
         self, handler_call_details: grpc.HandlerCallDetails
@@ -108,6 +115,23 @@ class ComponentProxy(grpc.GenericRpcHandler):
             and route.sidecar.died(within=DEATH_GRACE_SECONDS)
         )
 
+    def _hung(self, route: Route, method: Method, context: grpc.ServicerContext) -> NoReturn:
+        """Kills a sidecar that overran the call deadline, and fails the call saying so."""
+        sidecar = route.sidecar
+        self._supervisor.kill_hung(sidecar)
+        kind = sidecar.flavor.type
+        errors.abort(
+            context,
+            errors.ComponentTimeoutError(
+                f"{kind.value} {route.component!r} did not answer {method.path.rsplit('/', 1)[-1]} "
+                f"within its call timeout of {route.timeout:g}s, so flavorhost deemed its "
+                f"sidecar (pid {sidecar.process.pid}) hung and killed it; the next call starts "
+                f"a new one. If the call is only slow, raise the timeout with `flavorhost "
+                f"{kind.cli_name} update {route.component} --call-timeout SECONDS`. Its log "
+                f"{sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
+            ),
+        )
+
     def _relay(self, route: Route, context: grpc.ServicerContext, error: grpc.RpcError) -> None:
         """Ends the client's call: a dead sidecar as ComponentUnavailableError quoting its log,
         anything else with the sidecar's status, details and trailers unchanged."""
@@ -131,12 +155,19 @@ class ComponentProxy(grpc.GenericRpcHandler):
             route = self._route(method, context)
             for attempt in (1, 2):
                 callable_ = route.sidecar.forwarder(method.path, method.client_streaming, False)
+                client_timeout = _client_timeout(context)
+                # The component's deadline applies unless the client's own is shorter.
+                ours = client_timeout is None or route.timeout < client_timeout
+                timeout = route.timeout if ours else client_timeout
                 try:
-                    response: bytes = callable_(
-                        request, metadata=route.metadata, timeout=_timeout(context)
-                    )
+                    if method.client_streaming:
+                        return self._watched_unary(callable_, request, route, method, context)
+                    response: bytes = callable_(request, metadata=route.metadata, timeout=timeout)
                     return response
                 except grpc.RpcError as error:
+                    call: Any = error
+                    if ours and call.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                        self._hung(route, method, context)
                     if attempt == 1 and method.idempotent and self._sidecar_died(route, error):
                         logger.info("retrying %s after its sidecar died", method.path)
                         route = self._route(method, context)
@@ -147,20 +178,57 @@ class ComponentProxy(grpc.GenericRpcHandler):
 
         return forward
 
+    def _watched_unary(
+        self,
+        callable_: Any,
+        requests: Iterator[bytes],
+        route: Route,
+        method: Method,
+        context: grpc.ServicerContext,
+    ) -> bytes:
+        """A client-streaming call, its waits on the sidecar bounded by the stall watch."""
+        on_stall = functools.partial(self._supervisor.kill_hung, route.sidecar)
+        watched = self._stall_watch.watch(route.timeout, on_stall)
+        try:
+            future = callable_.future(
+                watched.requests(requests),
+                metadata=route.metadata,
+                timeout=_client_timeout(context),
+            )
+            watched.call = future
+            context.add_callback(future.cancel)
+            watched.awaiting_response = True
+            try:
+                response: bytes = future.result()
+            except grpc.RpcError:
+                if watched.expired:
+                    self._hung(route, method, context)
+                raise
+            return response
+        finally:
+            self._stall_watch.unwatch(watched)
+
     def _streaming(self, method: Method) -> Callable[[Any, grpc.ServicerContext], Iterator[bytes]]:
         def forward(request: Any, context: grpc.ServicerContext) -> Iterator[bytes]:
             route = self._route(method, context)
             for attempt in (1, 2):
                 callable_ = route.sidecar.forwarder(method.path, method.client_streaming, True)
-                call = callable_(request, metadata=route.metadata, timeout=_timeout(context))
+                on_stall = functools.partial(self._supervisor.kill_hung, route.sidecar)
+                watched = self._stall_watch.watch(route.timeout, on_stall)
+                if method.client_streaming:
+                    request = watched.requests(request)
+                call = callable_(request, metadata=route.metadata, timeout=_client_timeout(context))
+                watched.call = call
                 context.add_callback(call.cancel)
                 sent = False
                 try:
-                    for response in call:
+                    for response in watched.responses(call):
                         sent = True
                         yield response
                     return
                 except grpc.RpcError as error:
+                    if watched.expired:
+                        self._hung(route, method, context)
                     # A read-only stream that sent nothing yet can start over; once bytes went
                     # out, the client resumes from its own offset (RemoteReader does).
                     retry = attempt == 1 and method.idempotent and not sent
@@ -170,5 +238,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
                         continue
                     self._relay(route, context, error)
                     raise
+                finally:
+                    self._stall_watch.unwatch(watched)
 
         return forward

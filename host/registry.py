@@ -7,6 +7,7 @@ file. Names are unique per component type; a component is referenced by id from 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 import threading
 import time
@@ -27,7 +28,8 @@ CREATE TABLE IF NOT EXISTS flavors (
     python TEXT NOT NULL DEFAULT '', PRIMARY KEY (type, name));
 CREATE TABLE IF NOT EXISTS components (
     id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT NOT NULL, flavor TEXT NOT NULL,
-    config TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL, UNIQUE (type, name));
+    config TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL,
+    call_timeout REAL NOT NULL DEFAULT 0, UNIQUE (type, name));
 CREATE TABLE IF NOT EXISTS stacks (
     id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS stack_members (
@@ -36,6 +38,8 @@ CREATE TABLE IF NOT EXISTS stack_members (
     PRIMARY KEY (stack_id, type));
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Columns added after a registry file may have been created, with their definitions.
+ADDED_COLUMNS = {"components": {"call_timeout": "REAL NOT NULL DEFAULT 0"}}
 ACTIVE_STACK = "active_stack"
 
 
@@ -63,6 +67,8 @@ class ComponentRecord:
     config: dict[str, Any]
     created: float
     updated: float
+    # Seconds; 0 means the host's default.
+    call_timeout: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,15 @@ class StackRecord:
     id: str
     name: str
     members: dict[StackComponentType, ComponentRecord]
+
+
+def check_call_timeout(seconds: float) -> None:
+    """Refuses a call deadline that is negative or not a finite number (0 = the default)."""
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(
+            f"a call timeout must be a positive number of seconds (or 0 for the host's "
+            f"default), not {seconds}; pass e.g. --call-timeout 60"
+        )
 
 
 def _label(kind: StackComponentType) -> str:
@@ -89,6 +104,16 @@ class Registry:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.executescript(SCHEMA)
+            self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        """Upgrades a registry file made by an earlier flavorhost, in place."""
+        with self._db:
+            for table, columns in ADDED_COLUMNS.items():
+                present = {row["name"] for row in self._db.execute(f"PRAGMA table_info({table})")}
+                for column, definition in columns.items():
+                    if column not in present:
+                        self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         """Closes the file."""
@@ -197,16 +222,25 @@ class Registry:
             config=json.loads(row["config"]),
             created=row["created"],
             updated=row["updated"],
+            call_timeout=row["call_timeout"],
         )
 
     def add_component(
-        self, kind: StackComponentType, name: str, flavor: str, config: dict[str, Any]
+        self,
+        kind: StackComponentType,
+        name: str,
+        flavor: str,
+        config: dict[str, Any],
+        call_timeout: float = 0.0,
     ) -> ComponentRecord:
         """Records a new component (its flavor must exist)."""
         if not name:
             raise ValueError(f"a {_label(kind)} needs a non-empty name")
+        check_call_timeout(call_timeout)
         now = time.time()
-        record = ComponentRecord(str(uuid.uuid4()), kind, name, flavor, config, now, now)
+        record = ComponentRecord(
+            str(uuid.uuid4()), kind, name, flavor, config, now, now, call_timeout
+        )
         with self._transaction() as db:
             self.get_flavor(kind, flavor)
             if self._component_row(db, kind, name) is not None:
@@ -215,8 +249,9 @@ class Registry:
                     f"change it with `flavorhost {kind.cli_name} update {name} --FIELD=VALUE`"
                 )
             db.execute(
-                "INSERT INTO components VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (record.id, kind.value, name, flavor, json.dumps(config), now, now),
+                "INSERT INTO components (id, type, name, flavor, config, created, updated, "
+                "call_timeout) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (record.id, kind.value, name, flavor, json.dumps(config), now, now, call_timeout),
             )
         return record
 
@@ -246,14 +281,22 @@ class Registry:
         return [self._to_component(row) for row in rows]
 
     def update_component(
-        self, kind: StackComponentType, name: str, config: dict[str, Any]
+        self,
+        kind: StackComponentType,
+        name: str,
+        config: dict[str, Any],
+        call_timeout: float | None = None,
     ) -> ComponentRecord:
-        """Replaces a component's config."""
+        """Replaces a component's config, and its call deadline unless `call_timeout` is None."""
         with self._transaction() as db:
-            self.get_component(kind, name)
+            current = self.get_component(kind, name)
+            if call_timeout is None:
+                call_timeout = current.call_timeout
+            check_call_timeout(call_timeout)
             db.execute(
-                "UPDATE components SET config = ?, updated = ? WHERE type = ? AND name = ?",
-                (json.dumps(config), time.time(), kind.value, name),
+                "UPDATE components SET config = ?, updated = ?, call_timeout = ? "
+                "WHERE type = ? AND name = ?",
+                (json.dumps(config), time.time(), call_timeout, kind.value, name),
             )
         return self.get_component(kind, name)
 

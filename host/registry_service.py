@@ -25,7 +25,13 @@ from flavorhost.generated.v1 import host_pb2 as pb
 from flavorhost.generated.v1 import host_pb2_grpc
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader, LoadedFlavor
-from flavorhost.host.registry import ComponentRecord, FlavorRecord, Registry, StackRecord
+from flavorhost.host.registry import (
+    ComponentRecord,
+    FlavorRecord,
+    Registry,
+    StackRecord,
+    check_call_timeout,
+)
 from flavorhost.host.secret_references import check_references, parse_reference, store_literals
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.supervisor import Supervisor
@@ -132,6 +138,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             created=component.created,
             updated=component.updated,
             error=error,
+            call_timeout=component.call_timeout,
         )
 
     def _stack_message(self, stack: StackRecord) -> pb.Stack:
@@ -263,10 +270,13 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     @servicer_errors
     def RegisterComponent(self, request: pb.RegisterComponentRequest, context: Any) -> pb.Component:
         kind = required_type(request.type)
+        check_call_timeout(request.call_timeout)  # before _validated() may store secrets
         config = self._validated(
             kind, request.name, request.flavor, {}, dict(request.values), request.config_json
         )
-        component = self._registry.add_component(kind, request.name, request.flavor, config)
+        component = self._registry.add_component(
+            kind, request.name, request.flavor, config, request.call_timeout
+        )
         return self._component_message(component)
 
     @servicer_errors
@@ -288,6 +298,9 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     def UpdateComponent(self, request: pb.UpdateComponentRequest, context: Any) -> pb.Component:
         kind = required_type(request.type)
         current = self._registry.get_component(kind, request.name)
+        call_timeout = request.call_timeout if request.HasField("call_timeout") else None
+        if call_timeout is not None:
+            check_call_timeout(call_timeout)
         config = self._validated(
             kind,
             request.name,
@@ -296,7 +309,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             dict(request.values),
             request.config_json,
         )
-        updated = self._registry.update_component(kind, request.name, config)
+        updated = self._registry.update_component(kind, request.name, config, call_timeout)
         self._supervisor.forget(kind, request.name)
         self._supervisor.reset_failure(kind, current.flavor)
         return self._component_message(updated)

@@ -17,7 +17,7 @@ from typing import Any
 
 import grpc
 
-from flavorhost.errors import ComponentUnavailableError, from_rpc_error
+from flavorhost.errors import ComponentTimeoutError, ComponentUnavailableError, from_rpc_error
 from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
 from flavorhost.host.registry import ComponentRecord, FlavorRecord
 from flavorhost.protocol import (
@@ -38,7 +38,7 @@ from flavorhost.wire import type_from_proto
 logger = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_SECONDS = 60.0
-CALL_TIMEOUT_SECONDS = 60.0
+LIFECYCLE_TIMEOUT_SECONDS = 60.0
 STOP_GRACE_SECONDS = 5.0
 LOG_TAIL_LINES = 20
 
@@ -119,7 +119,7 @@ class SidecarProcess:
             info = lifecycle_pb2_grpc.LifecycleStub(channel).GetPluginInfo(
                 lifecycle_pb2.GetPluginInfoRequest(),
                 metadata=((TOKEN_METADATA_KEY, token),),
-                timeout=CALL_TIMEOUT_SECONDS,
+                timeout=LIFECYCLE_TIMEOUT_SECONDS,
                 wait_for_ready=True,
             )
         except grpc.RpcError as error:
@@ -207,8 +207,19 @@ class SidecarProcess:
         """Metadata for a call to one of this sidecar's components."""
         return ((COMPONENT_METADATA_KEY, component), *self._auth)
 
-    def ensure_configured(self, component: ComponentRecord, config: dict[str, Any]) -> None:
-        """Configures the component unless it already is, with exactly this config."""
+    def kill(self) -> None:
+        """Kills the process at once (it hung); the supervisor restarts it on the next call."""
+        self.process.kill()
+        try:
+            self.process.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            logger.error("sidecar pid %d did not die after SIGKILL", self.process.pid)
+
+    def ensure_configured(
+        self, component: ComponentRecord, config: dict[str, Any], timeout: float
+    ) -> None:
+        """Configures the component unless it already is, with exactly this config; a sidecar
+        that takes longer than `timeout` seconds is deemed hung and killed."""
         config_json = json.dumps(config, sort_keys=True)
         if self._configured.get(component.name) == config_json:
             return
@@ -226,9 +237,17 @@ class SidecarProcess:
                         config_json=config_json,
                     ),
                     metadata=self._auth,
-                    timeout=CALL_TIMEOUT_SECONDS,
+                    timeout=timeout,
                 )
             except grpc.RpcError as error:
+                if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                    self.kill()
+                    raise ComponentTimeoutError(
+                        f"the sidecar of flavor {self.flavor.name!r} did not finish configuring "
+                        f"component {component.name!r} within its call timeout of {timeout:g}s, "
+                        "so flavorhost deemed it hung and killed it; the next call starts a new "
+                        f"one. Its log {self.log_path} ends with:\n{log_tail(self.log_path)}"
+                    ) from error
                 if self.died(within=1.0):
                     raise ComponentUnavailableError(
                         f"the sidecar of flavor {self.flavor.name!r} died (exit code "
@@ -248,7 +267,7 @@ class SidecarProcess:
             self._lifecycle.Release(
                 lifecycle_pb2.ReleaseRequest(component_name=component),
                 metadata=self._auth,
-                timeout=CALL_TIMEOUT_SECONDS,
+                timeout=LIFECYCLE_TIMEOUT_SECONDS,
             )
         except grpc.RpcError:
             logger.warning("sidecar of %r did not release %r", self.flavor.name, component)

@@ -26,6 +26,7 @@ from flavorhost.host.secret_references import referenced_secrets, resolve
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess, log_tail
 from flavorhost.host.source_watch import SourceWatch
+from flavorhost.protocol import DEFAULT_CALL_TIMEOUT_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,8 @@ class Route:
     sidecar: SidecarProcess
     metadata: tuple[tuple[str, str], ...]
     component: str
+    # The component's call deadline in seconds (its own, or the default).
+    timeout: float
 
 
 class Supervisor:
@@ -98,8 +101,9 @@ class Supervisor:
         # Secret references are resolved here, at the last moment, for the sidecar only.
         values = resolve(self._secrets, component.config)
         config = validate_config(loaded.config_class, values, flavor.name)
-        sidecar.ensure_configured(component, config.model_dump(mode="json"))
-        route = Route(sidecar, sidecar.metadata(component.name), component.name)
+        timeout = component.call_timeout or DEFAULT_CALL_TIMEOUT_SECONDS
+        sidecar.ensure_configured(component, config.model_dump(mode="json"), timeout)
+        route = Route(sidecar, sidecar.metadata(component.name), component.name, timeout)
         with self._lock:
             if self._generations.get((kind, component_name), 0) == generation:
                 self._routes[(kind, component_name)] = route
@@ -143,6 +147,15 @@ class Supervisor:
         with self._lock:
             self._sidecars[key] = sidecar
         return sidecar
+
+    def kill_hung(self, sidecar: SidecarProcess) -> None:
+        """Kills a sidecar that overran a call deadline; the next call counts the crash and
+        starts a new one (with back-off, and the crash-loop limit)."""
+        if sidecar.alive:
+            logger.warning(
+                "killing the hung sidecar of %r (pid %d)", sidecar.flavor.name, sidecar.process.pid
+            )
+            sidecar.kill()
 
     def forget(self, kind: StackComponentType, component_name: str, release: bool = False) -> None:
         """Drops a component's route after an update (the next call reconfigures it), or after a

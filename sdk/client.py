@@ -31,6 +31,7 @@ from flavorhost.models import (
     SecretModel,
     StackModel,
 )
+from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.sources import find_source_root
 from flavorhost.wire import type_to_proto
@@ -92,9 +93,9 @@ class Client:
         self.close()
 
     @staticmethod
-    def _call(method: Callable[[Any], T], request: Any) -> T:
+    def _call(method: Callable[..., T], request: Any) -> T:
         try:
-            return method(request)
+            return method(request, timeout=REGISTRY_CALL_TIMEOUT_SECONDS)
         except grpc.RpcError as error:
             raise_from_rpc_error(error)
 
@@ -194,14 +195,17 @@ class Client:
         flavor: str,
         values: dict[str, str] | None = None,
         config: dict[str, Any] | None = None,
+        call_timeout: float = 0.0,
     ) -> ComponentModel:
-        """Records a component; `values` are CLI texts, `config` typed values."""
+        """Records a component; `values` are CLI texts, `config` typed values; `call_timeout`
+        bounds each call in seconds (0: the host's default)."""
         request = pb.RegisterComponentRequest(
             type=type_to_proto(kind),
             name=name,
             flavor=flavor,
             values=values or {},
             config_json=json.dumps(config) if config else "",
+            call_timeout=call_timeout,
         )
         return ComponentModel.from_proto(self._call(self._registry.RegisterComponent, request))
 
@@ -222,13 +226,15 @@ class Client:
         name: str,
         values: dict[str, str] | None = None,
         config: dict[str, Any] | None = None,
+        call_timeout: float | None = None,
     ) -> ComponentModel:
-        """Changes some config fields of a component."""
+        """Changes some config fields of a component, and its call deadline if given."""
         request = pb.UpdateComponentRequest(
             type=type_to_proto(kind),
             name=name,
             values=values or {},
             config_json=json.dumps(config) if config else "",
+            call_timeout=call_timeout,
         )
         return ComponentModel.from_proto(self._call(self._registry.UpdateComponent, request))
 

@@ -75,6 +75,24 @@ class FlavorImplementationError(FlavorhostError):
     reason = "FLAVOR_ERROR"
 
 
+class ComponentTimeoutError(ComponentUnavailableError, TimeoutError):
+    """A component's sidecar overran the component's call deadline and was deemed hung."""
+
+    reason = "COMPONENT_TIMEOUT"
+
+
+class LimitExceededError(FlavorhostError):
+    """A request exceeded a limit of the host or sidecar (message size, concurrent calls)."""
+
+    reason = "LIMIT_EXCEEDED"
+
+
+class MalformedRequestError(FlavorhostError, ValueError):
+    """A request's bytes do not decode as the method's message."""
+
+    reason = "MALFORMED_REQUEST"
+
+
 class HostUnavailableError(FlavorhostError):
     """The host daemon could not be reached or started."""
 
@@ -137,7 +155,20 @@ REASONS: dict[str, Reason] = {
     "NOT_IMPLEMENTED": Reason(grpc.StatusCode.UNIMPLEMENTED, _plain(NotImplementedError)),
     "FLAVOR_ERROR": Reason(grpc.StatusCode.INTERNAL, _plain(FlavorImplementationError)),
     "OS_ERROR": Reason(grpc.StatusCode.UNKNOWN, _os_error(OSError, 0)),
+    "COMPONENT_TIMEOUT": Reason(grpc.StatusCode.DEADLINE_EXCEEDED, _plain(ComponentTimeoutError)),
+    "LIMIT_EXCEEDED": Reason(grpc.StatusCode.RESOURCE_EXHAUSTED, _plain(LimitExceededError)),
+    "MALFORMED_REQUEST": Reason(grpc.StatusCode.INVALID_ARGUMENT, _plain(MalformedRequestError)),
 }
+
+
+def _limit_exceeded(details: str) -> Exception:
+    return LimitExceededError(
+        f"{details} A flavorhost host or sidecar serves a limited number of calls at once "
+        "(each open file holds one until closed or read to the end) and messages of at most "
+        "16 MiB: close files you no longer read, retry later, or raise the host's limit with "
+        "FLAVORHOST_MAX_CONCURRENT_CALLS."
+    )
+
 
 # Status codes that arrive without flavorhost details (from gRPC itself, or a foreign sidecar).
 _BARE_CODES: dict[grpc.StatusCode, Callable[[str], Exception]] = {
@@ -148,6 +179,8 @@ _BARE_CODES: dict[grpc.StatusCode, Callable[[str], Exception]] = {
     grpc.StatusCode.NOT_FOUND: FileNotFoundError,
     grpc.StatusCode.ALREADY_EXISTS: FileExistsError,
     grpc.StatusCode.PERMISSION_DENIED: PermissionError,
+    grpc.StatusCode.UNAUTHENTICATED: PermissionError,
+    grpc.StatusCode.RESOURCE_EXHAUSTED: _limit_exceeded,
 }
 
 # Exception classes checked in order (subclasses before their bases) when encoding.

@@ -107,6 +107,8 @@ class ComponentModel:
     created: float
     updated: float
     error: str = ""
+    # Seconds; 0 means the host's default.
+    call_timeout: float = 0.0
 
     @property
     def broken(self) -> bool:
@@ -125,6 +127,7 @@ class ComponentModel:
             created=message.created,
             updated=message.updated,
             error=message.error,
+            call_timeout=message.call_timeout,
         )
 
 

@@ -32,6 +32,21 @@ GRPC_OPTIONS = [
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
 ]
 SERVER_OPTIONS = [*GRPC_OPTIONS, ("grpc.so_reuseport", 0)]
+# Calls a host or Python sidecar serves at once (each open stream holds one); more fail at once
+# with RESOURCE_EXHAUSTED rather than wait behind streams that may stay open for long. The host's
+# limit can be changed with this environment variable.
+MAX_CONCURRENT_CALLS = 128
+MAX_CONCURRENT_CALLS_ENV = "FLAVORHOST_MAX_CONCURRENT_CALLS"
+
+# A component's call deadline when it sets none (`--call-timeout`): each call, and each wait on a
+# stream, may take this long before the host deems the sidecar hung and kills it.
+DEFAULT_CALL_TIMEOUT_SECONDS = 300.0
+# The SDK's own deadline on a unary component call is the component's call timeout plus this much:
+# the host may first have to start the sidecar (handshake, back-off after a crash). It only fires
+# when the host itself stops answering; a hung sidecar is the host's to detect.
+CLIENT_DEADLINE_MARGIN_SECONDS = 120.0
+# The SDK's deadline on unary registry, secrets and host calls.
+REGISTRY_CALL_TIMEOUT_SECONDS = 120.0
 
 
 class HandshakeError(ValueError):

@@ -13,8 +13,14 @@ from flavorhost.cli.extra_options import parse_field_options
 from flavorhost.cli.output import pairs, table, when
 from flavorhost.cli.session import client
 from flavorhost.enums import StackComponentType
+from flavorhost.protocol import DEFAULT_CALL_TIMEOUT_SECONDS
 
 FIELD_OPTIONS = {"ignore_unknown_options": True, "allow_extra_args": True}
+CALL_TIMEOUT_HELP = (
+    "Seconds each call to the component (and each wait on a stream) may take before the host "
+    "deems its sidecar hung and restarts it; 0 means the default "
+    f"({DEFAULT_CALL_TIMEOUT_SECONDS:.0f})."
+)
 
 
 def _build_environment(kind: StackComponentType, flavor_name: str) -> None:
@@ -26,6 +32,12 @@ def _build_environment(kind: StackComponentType, flavor_name: str) -> None:
     for line in client().build_flavor_environment(kind, flavor.name):
         click.echo(f"  {line}")
     click.echo("Environment ready.")
+
+
+def _call_timeout(seconds: float) -> str:
+    if seconds:
+        return f"{seconds:g}s"
+    return f"{DEFAULT_CALL_TIMEOUT_SECONDS:g}s (default)"
 
 
 def _flavor_group(kind: StackComponentType) -> click.Group:
@@ -121,11 +133,14 @@ def component_group(kind: StackComponentType) -> click.Group:
     @group.command(name="register", context_settings=FIELD_OPTIONS)
     @click.argument("name")
     @click.option("--flavor", "-f", required=True, help="The flavor to use.")
+    @click.option("--call-timeout", type=float, default=0.0, help=CALL_TIMEOUT_HELP)
     @click.pass_context
-    def register(context: click.Context, name: str, flavor: str) -> None:
+    def register(context: click.Context, name: str, flavor: str, call_timeout: float) -> None:
         """Register a component: NAME --flavor=FLAVOR --FIELD=VALUE ..."""
         values = parse_field_options(list(context.args))
-        component = client().register_component(kind, name, flavor, values=values)
+        component = client().register_component(
+            kind, name, flavor, values=values, call_timeout=call_timeout
+        )
         click.echo(f"Registered {label} {component.name!r} (flavor {component.flavor!r}).")
         _build_environment(kind, component.flavor)
 
@@ -163,6 +178,7 @@ def component_group(kind: StackComponentType) -> click.Group:
                 ("Created", when(component.created)),
                 ("Updated", when(component.updated)),
                 ("State", f"broken: {component.error}" if component.broken else "ok"),
+                ("Call timeout", _call_timeout(component.call_timeout)),
             ]
         )
         click.echo()
@@ -170,13 +186,14 @@ def component_group(kind: StackComponentType) -> click.Group:
 
     @group.command(name="update", context_settings=FIELD_OPTIONS)
     @click.argument("name")
+    @click.option("--call-timeout", type=float, default=None, help=CALL_TIMEOUT_HELP)
     @click.pass_context
-    def update(context: click.Context, name: str) -> None:
-        """Change config fields: NAME --FIELD=VALUE ..."""
+    def update(context: click.Context, name: str, call_timeout: float | None) -> None:
+        """Change config fields: NAME --FIELD=VALUE ... [--call-timeout SECONDS]"""
         values = parse_field_options(list(context.args))
-        if not values:
-            raise click.UsageError("nothing to update; pass --FIELD=VALUE")
-        client().update_component(kind, name, values=values)
+        if not values and call_timeout is None:
+            raise click.UsageError("nothing to update; pass --FIELD=VALUE or --call-timeout")
+        client().update_component(kind, name, values=values, call_timeout=call_timeout)
         click.echo(f"Updated {label} {name!r}.")
 
     @group.command(name="delete")

@@ -14,7 +14,11 @@ from flavorhost.errors import REASONS, raise_from_rpc_error
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
 from flavorhost.models import ComponentModel, ConfigView
-from flavorhost.protocol import COMPONENT_METADATA_KEY
+from flavorhost.protocol import (
+    CLIENT_DEADLINE_MARGIN_SECONDS,
+    COMPONENT_METADATA_KEY,
+    DEFAULT_CALL_TIMEOUT_SECONDS,
+)
 from flavorhost.proxies.remote_files import open_remote
 
 PathLike = str | os.PathLike[str]
@@ -40,6 +44,8 @@ class ArtifactStoreProxy:
         self._component = component
         self._stub = artifact_store_pb2_grpc.ArtifactStoreStub(channel)
         self._metadata = ((COMPONENT_METADATA_KEY, component.name),)
+        call_timeout = component.call_timeout or DEFAULT_CALL_TIMEOUT_SECONDS
+        self._deadline = call_timeout + CLIENT_DEADLINE_MARGIN_SECONDS
 
     @property
     def name(self) -> str:
@@ -76,7 +82,7 @@ class ArtifactStoreProxy:
 
     def _call(self, method: Callable[..., Any], request: Any) -> Any:
         try:
-            return method(request, metadata=self._metadata)
+            return method(request, metadata=self._metadata, timeout=self._deadline)
         except grpc.RpcError as error:
             raise_from_rpc_error(error)
 

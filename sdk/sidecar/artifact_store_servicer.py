@@ -20,6 +20,7 @@ from flavorhost.generated.v1 import artifact_store_pb2_grpc
 from flavorhost.protocol import CHUNK_SIZE, MAX_MESSAGE_BYTES
 from flavorhost.sidecar.components import ComponentTable
 from flavorhost.sidecar.pending_write import PendingWrite
+from flavorhost.strict_services import add_servicer
 
 logger = logging.getLogger(__name__)
 
@@ -209,7 +210,7 @@ class ArtifactStoreServicer(artifact_store_pb2_grpc.ArtifactStoreServicer):
 
 def register(server: grpc.Server, table: ComponentTable) -> str:
     """Adds the service to a sidecar's server; returns its full name."""
-    artifact_store_pb2_grpc.add_ArtifactStoreServicer_to_server(
-        ArtifactStoreServicer(table), server
+    add_servicer(
+        server, ArtifactStoreServicer(table), pb.DESCRIPTOR.services_by_name["ArtifactStore"]
     )
     return SERVICE_NAME

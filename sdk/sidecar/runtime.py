@@ -21,12 +21,13 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from flavorhost.enums import StackComponentType
-from flavorhost.generated.v1 import lifecycle_pb2_grpc
+from flavorhost.generated.v1 import lifecycle_pb2
 from flavorhost.protocol import (
     COOKIE_ENV,
     COOKIE_VALUE,
     CORE_VERSION,
     FLAVOR_SOURCE_ENV,
+    MAX_CONCURRENT_CALLS,
     PROTOCOL_VERSION,
     SERVER_OPTIONS,
     SOCKET_DIR_ENV,
@@ -38,6 +39,7 @@ from flavorhost.sidecar import artifact_store_servicer
 from flavorhost.sidecar.auth import TokenInterceptor
 from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
 from flavorhost.sources import import_flavor_class
+from flavorhost.strict_services import add_servicer
 
 logger = logging.getLogger("flavorhost.sidecar")
 
@@ -84,13 +86,16 @@ def serve(
         raise SystemExit(f"flavorhost sidecars do not serve {flavor.type.value} flavors yet")
     stop = threading.Event()
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=32, thread_name_prefix="sidecar"),
+        futures.ThreadPoolExecutor(max_workers=MAX_CONCURRENT_CALLS, thread_name_prefix="sidecar"),
         options=SERVER_OPTIONS,
         interceptors=[TokenInterceptor(token)],
+        maximum_concurrent_rpcs=MAX_CONCURRENT_CALLS,
     )
     service = register(server, table)
-    lifecycle_pb2_grpc.add_LifecycleServicer_to_server(
-        LifecycleServicer(table, [LIFECYCLE_SERVICE, service], stop), server
+    add_servicer(
+        server,
+        LifecycleServicer(table, [LIFECYCLE_SERVICE, service], stop),
+        lifecycle_pb2.DESCRIPTOR.services_by_name["Lifecycle"],
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

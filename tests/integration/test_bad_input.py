@@ -164,6 +164,14 @@ CASES = {
         ["stack", "set", "ghost"],
         ["no stack named 'ghost'"],
     ),
+    "a negative call timeout": (
+        ["artifact-store", "register", "x", "--flavor=local", "--path=/tmp/x", "--call-timeout=-1"],
+        ["call timeout must be a positive number of seconds", "--call-timeout 60"],
+    ),
+    "an infinite call timeout on update": (
+        ["artifact-store", "update", "used", "--call-timeout=inf"],
+        ["call timeout must be a positive number of seconds"],
+    ),
 }
 
 
@@ -184,3 +192,10 @@ def test_a_flavor_named_like_a_built_in_is_refused(cli: Cli, user_repo: Path) ->
         "flavors.clash.FileUrlArtifactStoreFlavor",
         says=["'local' is the name of a built-in", "globally unique name"],
     )
+
+
+def test_the_call_timeout_alone_can_be_updated(registered: Cli) -> None:
+    registered("artifact-store", "update", "used", "--call-timeout", "12.5")
+    assert "12.5s" in registered("artifact-store", "describe", "used").stdout
+    registered("artifact-store", "update", "used", "--call-timeout", "0")
+    assert "300s (default)" in registered("artifact-store", "describe", "used").stdout

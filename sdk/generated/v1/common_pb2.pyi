@@ -37,6 +37,9 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NOT_IMPLEMENTED: _ClassVar[ErrorReason]
     FLAVOR_ERROR: _ClassVar[ErrorReason]
     OS_ERROR: _ClassVar[ErrorReason]
+    COMPONENT_TIMEOUT: _ClassVar[ErrorReason]
+    LIMIT_EXCEEDED: _ClassVar[ErrorReason]
+    MALFORMED_REQUEST: _ClassVar[ErrorReason]
 COMPONENT_TYPE_UNSPECIFIED: ComponentType
 ORCHESTRATOR: ComponentType
 ARTIFACT_STORE: ComponentType
@@ -65,3 +68,6 @@ COMPONENT_UNAVAILABLE: ErrorReason
 NOT_IMPLEMENTED: ErrorReason
 FLAVOR_ERROR: ErrorReason
 OS_ERROR: ErrorReason
+COMPONENT_TIMEOUT: ErrorReason
+LIMIT_EXCEEDED: ErrorReason
+MALFORMED_REQUEST: ErrorReason

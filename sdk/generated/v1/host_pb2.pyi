@@ -106,7 +106,7 @@ class DeleteFlavorResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class RegisterComponentRequest(_message.Message):
-    __slots__ = ("type", "name", "flavor", "values", "config_json")
+    __slots__ = ("type", "name", "flavor", "values", "config_json", "call_timeout")
     class ValuesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -119,15 +119,17 @@ class RegisterComponentRequest(_message.Message):
     FLAVOR_FIELD_NUMBER: _ClassVar[int]
     VALUES_FIELD_NUMBER: _ClassVar[int]
     CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
+    CALL_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     type: _common_pb2.ComponentType
     name: str
     flavor: str
     values: _containers.ScalarMap[str, str]
     config_json: str
-    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., flavor: _Optional[str] = ..., values: _Optional[_Mapping[str, str]] = ..., config_json: _Optional[str] = ...) -> None: ...
+    call_timeout: float
+    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., flavor: _Optional[str] = ..., values: _Optional[_Mapping[str, str]] = ..., config_json: _Optional[str] = ..., call_timeout: _Optional[float] = ...) -> None: ...
 
 class Component(_message.Message):
-    __slots__ = ("id", "type", "name", "flavor", "config_json", "created", "updated", "error")
+    __slots__ = ("id", "type", "name", "flavor", "config_json", "created", "updated", "error", "call_timeout")
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -136,6 +138,7 @@ class Component(_message.Message):
     CREATED_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    CALL_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     id: str
     type: _common_pb2.ComponentType
     name: str
@@ -144,7 +147,8 @@ class Component(_message.Message):
     created: float
     updated: float
     error: str
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., flavor: _Optional[str] = ..., config_json: _Optional[str] = ..., created: _Optional[float] = ..., updated: _Optional[float] = ..., error: _Optional[str] = ...) -> None: ...
+    call_timeout: float
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., flavor: _Optional[str] = ..., config_json: _Optional[str] = ..., created: _Optional[float] = ..., updated: _Optional[float] = ..., error: _Optional[str] = ..., call_timeout: _Optional[float] = ...) -> None: ...
 
 class ListComponentsRequest(_message.Message):
     __slots__ = ("type",)
@@ -167,7 +171,7 @@ class GetComponentRequest(_message.Message):
     def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ...) -> None: ...
 
 class UpdateComponentRequest(_message.Message):
-    __slots__ = ("type", "name", "values", "config_json")
+    __slots__ = ("type", "name", "values", "config_json", "call_timeout")
     class ValuesEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -179,11 +183,13 @@ class UpdateComponentRequest(_message.Message):
     NAME_FIELD_NUMBER: _ClassVar[int]
     VALUES_FIELD_NUMBER: _ClassVar[int]
     CONFIG_JSON_FIELD_NUMBER: _ClassVar[int]
+    CALL_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     type: _common_pb2.ComponentType
     name: str
     values: _containers.ScalarMap[str, str]
     config_json: str
-    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., values: _Optional[_Mapping[str, str]] = ..., config_json: _Optional[str] = ...) -> None: ...
+    call_timeout: float
+    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., values: _Optional[_Mapping[str, str]] = ..., config_json: _Optional[str] = ..., call_timeout: _Optional[float] = ...) -> None: ...
 
 class DeleteComponentRequest(_message.Message):
     __slots__ = ("type", "name")
