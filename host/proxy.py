@@ -166,7 +166,8 @@ class ComponentProxy(grpc.GenericRpcHandler):
                     return response
                 except grpc.RpcError as error:
                     call: Any = error
-                    if ours and call.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                    expired = call.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+                    if ours and expired and errors.error_info(error) is None:
                         self._hung(route, method, context)
                     if attempt == 1 and method.idempotent and self._sidecar_died(route, error):
                         logger.info("retrying %s after its sidecar died", method.path)

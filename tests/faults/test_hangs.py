@@ -21,13 +21,15 @@ TIMEOUT = 1.0
 MIB = 1 << 20
 
 
-def _hanging_store(client: Client, home: Path, fault: str) -> ArtifactStoreProxy:
+def _hanging_store(
+    client: Client, home: Path, fault: str, timeout: float = TIMEOUT
+) -> ArtifactStoreProxy:
     client.register_component(
         ARTIFACT_STORE,
         "stuck",
         "faulty",
         config={"path": f"file://{home}/stuck", "fault": fault},
-        call_timeout=TIMEOUT,
+        call_timeout=timeout,
     )
     client.register_stack("stuck", {ARTIFACT_STORE: "stuck"})
     client.activate_stack("stuck")
@@ -99,14 +101,16 @@ def test_a_slow_client_is_not_mistaken_for_a_hung_sidecar(faulty: Cli, home: Pat
     """The deadline bounds waits on the sidecar only: pauses by the client, longer than the
     call timeout, between chunks of a read or a write, are fine."""
     with Client(home) as client:
-        store = _hanging_store(client, home, "none")
+        # Twice the others' timeout: a busy machine must not make a healthy sidecar look hung.
+        timeout = 2 * TIMEOUT
+        store = _hanging_store(client, home, "none", timeout)
         store.makedirs(store.path)
         pid = _sidecar_pid(client)
         data = os.urandom(2 * MIB)
         with store.open(store.path + "/slow-write", "wb") as file:
             file.write(data[:MIB])
             file.flush()
-            time.sleep(TIMEOUT * 1.5)  # a client that is slow on purpose
+            time.sleep(timeout * 1.5)  # a client that is slow on purpose
             file.write(data[MIB:])
         with store.open(store.path + "/slow-write", "rb") as file:
             assert file.read() == data
@@ -116,6 +120,6 @@ def test_a_slow_client_is_not_mistaken_for_a_hung_sidecar(faulty: Cli, home: Pat
             file.write(data)
         with store.open(store.path + "/slow-read", "rb") as file:
             first = file.read(MIB)
-            time.sleep(TIMEOUT * 1.5)
+            time.sleep(timeout * 1.5)
             assert first + file.read() == data
         assert _sidecar_pid(client) == pid
