@@ -38,6 +38,8 @@ from flavorhost.wire import type_from_proto
 logger = logging.getLogger(__name__)
 
 HANDSHAKE_TIMEOUT_SECONDS = 60.0
+# Overrides HANDSHAKE_TIMEOUT_SECONDS, for flavors whose imports are slow on a slow machine.
+HANDSHAKE_TIMEOUT_ENV = "FLAVORHOST_HANDSHAKE_TIMEOUT"
 LIFECYCLE_TIMEOUT_SECONDS = 60.0
 STOP_GRACE_SECONDS = 5.0
 LOG_TAIL_LINES = 20
@@ -52,6 +54,19 @@ def log_tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     except OSError:
         return ""
     return "\n".join(text.splitlines()[-lines:])
+
+
+def handshake_timeout() -> float:
+    """Seconds a sidecar has to print its handshake: the default, or the environment's."""
+    text = os.environ.get(HANDSHAKE_TIMEOUT_ENV, "")
+    try:
+        seconds = float(text) if text else HANDSHAKE_TIMEOUT_SECONDS
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds < float("inf"):
+        logger.warning("ignoring %s=%r: not a positive number", HANDSHAKE_TIMEOUT_ENV, text)
+        return HANDSHAKE_TIMEOUT_SECONDS
+    return seconds
 
 
 class SidecarProcess:
@@ -149,7 +164,8 @@ class SidecarProcess:
     def _read_handshake(process: subprocess.Popen[bytes], what: str, log_path: Path) -> Handshake:
         """Reads the first stdout line within the deadline and parses it."""
         assert process.stdout is not None
-        deadline = time.monotonic() + HANDSHAKE_TIMEOUT_SECONDS
+        timeout = handshake_timeout()
+        deadline = time.monotonic() + timeout
         buffer = b""
         with selectors.DefaultSelector() as selector:
             selector.register(process.stdout, selectors.EVENT_READ)
@@ -158,7 +174,9 @@ class SidecarProcess:
                 if remaining <= 0:
                     raise ComponentUnavailableError(
                         f"{what} did not complete its handshake within "
-                        f"{HANDSHAKE_TIMEOUT_SECONDS:.0f}s; its log {log_path} ends with:\n"
+                        f"{timeout:g}s (raise it with {HANDSHAKE_TIMEOUT_ENV}=SECONDS in the "
+                        f"host's environment if the flavor only starts slowly); its log "
+                        f"{log_path} ends with:\n"
                         f"{log_tail(log_path)}"
                     )
                 if not selector.select(timeout=min(remaining, 0.5)):

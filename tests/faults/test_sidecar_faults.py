@@ -184,6 +184,44 @@ def test_garbage_before_the_handshake_gives_a_clear_error(
     _never_starts(cli, home, "noisy", ["bad handshake", "Welcome to the cluster"])
 
 
+def test_a_sidecar_that_never_completes_its_handshake_gives_a_clear_error(
+    cli: Cli, fault_repo: Path, home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FLAVORHOST_HANDSHAKE_TIMEOUT", "2")  # inherited by the host
+    wrapper = _launcher(
+        tmp_path / "python-that-hangs", "i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"
+    )
+    cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "flavors.noisy_flavor.NoisyFlavor",
+        "--python",
+        str(wrapper),
+    )
+    _never_starts(
+        cli,
+        home,
+        "noisy",
+        ["did not complete its handshake within 2s", "FLAVORHOST_HANDSHAKE_TIMEOUT"],
+    )
+
+
+def test_a_sidecar_speaking_another_protocol_version_gives_a_clear_error(
+    cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
+) -> None:
+    wrapper = _launcher(tmp_path / "python-from-the-future", 'echo "1|99|unix|/nowhere|grpc"')
+    cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "flavors.noisy_flavor.NoisyFlavor",
+        "--python",
+        str(wrapper),
+    )
+    _never_starts(cli, home, "noisy", ["speaks protocol version 99; this host speaks 1"])
+
+
 def test_a_flavor_module_that_prints_still_starts(cli: Cli, fault_repo: Path, home: Path) -> None:
     cli("artifact-store", "flavor", "register", "flavors.noisy_flavor.NoisyFlavor")
     with Client(home) as client:
