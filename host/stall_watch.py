@@ -112,8 +112,11 @@ class StallWatch:
             for stream, on_stall in watched:
                 if not stream.expired and stream.stalled(now):
                     logger.warning("a stream waited on its sidecar over %gs", stream.timeout)
-                    stream.expire()
-                    on_stall()
+                    try:
+                        stream.expire()
+                        on_stall()
+                    except Exception:  # the watch must outlive any one stream's failure
+                        logger.exception("could not end a stalled stream")
             pace = min(IDLE_CHECK_SECONDS, max(MIN_CHECK_SECONDS, shortest / 10))
             self._changed.wait(timeout=pace)
             self._changed.clear()
