@@ -10,7 +10,6 @@ import argparse
 import fcntl
 import logging
 import os
-import signal
 import sys
 import threading
 import time
@@ -36,7 +35,12 @@ from flavorhost.host.secrets_service import SecretsService
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host.supervisor import Supervisor
-from flavorhost.protocol import MAX_CONCURRENT_CALLS, MAX_CONCURRENT_CALLS_ENV, SERVER_OPTIONS
+from flavorhost.protocol import (
+    MAX_CONCURRENT_CALLS,
+    MAX_CONCURRENT_CALLS_ENV,
+    SERVER_OPTIONS,
+)
+from flavorhost.stop_signals import stop_on_signals, wait_for_stop
 from flavorhost.strict_services import add_servicer
 from flavorhost.wire import type_to_proto
 
@@ -163,9 +167,12 @@ class HostDaemon:
             os.umask(old_umask)
         os.chmod(socket_path, 0o600)
         logger.info("host %d listening on %s", os.getpid(), self.address)
-        while not self._stop.wait(timeout=3600):
-            pass
+        wait_for_stop(self._stop)
         self.close()
+
+    def stop_on_signals(self) -> None:
+        """Makes SIGTERM and SIGINT stop the host like `host stop`."""
+        stop_on_signals(self._stop)
 
     def request_stop(self) -> None:
         """Makes `serve()` return (after answering the current calls)."""
@@ -228,6 +235,5 @@ def main(argv: list[str] | None = None) -> None:
     except HostAlreadyRunning as error:
         logger.info("%s", error)
         raise SystemExit(3) from None
-    signal.signal(signal.SIGTERM, lambda *_: daemon.request_stop())
-    signal.signal(signal.SIGINT, lambda *_: daemon.request_stop())
+    daemon.stop_on_signals()
     daemon.serve()

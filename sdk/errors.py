@@ -93,6 +93,12 @@ class MalformedRequestError(FlavorhostError, ValueError):
     reason = "MALFORMED_REQUEST"
 
 
+class FileChangedError(FlavorhostError, OSError):
+    """A file was replaced while it was open for reading (errno ESTALE); read it again."""
+
+    reason = "FILE_CHANGED"
+
+
 class HostUnavailableError(FlavorhostError):
     """The host daemon could not be reached or started."""
 
@@ -158,6 +164,9 @@ REASONS: dict[str, Reason] = {
     "COMPONENT_TIMEOUT": Reason(grpc.StatusCode.DEADLINE_EXCEEDED, _plain(ComponentTimeoutError)),
     "LIMIT_EXCEEDED": Reason(grpc.StatusCode.RESOURCE_EXHAUSTED, _plain(LimitExceededError)),
     "MALFORMED_REQUEST": Reason(grpc.StatusCode.INVALID_ARGUMENT, _plain(MalformedRequestError)),
+    "FILE_CHANGED": Reason(
+        grpc.StatusCode.FAILED_PRECONDITION, _os_error(FileChangedError, errno_codes.ESTALE)
+    ),
 }
 
 
@@ -210,7 +219,7 @@ class EncodedError:
 
 def encode(error: BaseException) -> EncodedError:
     """Classifies an exception by the table; unknown exceptions become FLAVOR_ERROR."""
-    if isinstance(error, FlavorhostError):
+    if isinstance(error, FlavorhostError) and not isinstance(error, OSError):
         metadata = {"field": error.field} if isinstance(error, ConfigValidationError) else {}
         return EncodedError(error.reason, str(error), metadata)
     if isinstance(error, OSError):
@@ -218,6 +227,8 @@ def encode(error: BaseException) -> EncodedError:
         if error.filename is not None:
             metadata["path"] = str(error.filename)
         message = error.strerror or str(error)
+        if isinstance(error, FlavorhostError):  # an OSError of our own, e.g. FileChangedError
+            return EncodedError(error.reason, message, metadata)
         for kind, reason in _OS_REASONS:
             if isinstance(error, kind):
                 return EncodedError(reason, message, metadata)

@@ -43,12 +43,15 @@ class RemoteReader(io.RawIOBase):
         self._size = -1
         self._eof = False
         self._resumed = False
+        # The version first opened; later streams (resume, seek) must see the same one.
+        self._version = ""
         self._open_at(0)
 
     def _open_at(self, offset: int) -> None:
         self._cancel()
+        request = pb.ReadRequest(path=self.name, offset=offset, if_version=self._version)
         try:
-            call = self._start_call(pb.ReadRequest(path=self.name, offset=offset))
+            call = self._start_call(request)
             first = next(call)
         except grpc.RpcError as error:
             raise_from_rpc_error(error)
@@ -56,6 +59,7 @@ class RemoteReader(io.RawIOBase):
             call.cancel()
             raise FlavorhostError(f"the read stream of {self.name} did not start with `opened`")
         self._call, self._size, self._eof = call, first.opened.size, False
+        self._version = self._version or first.opened.version
 
     def _cancel(self) -> None:
         if self._call is not None:

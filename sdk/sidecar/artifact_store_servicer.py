@@ -6,6 +6,7 @@ Python methods and maps exceptions through `flavorhost.errors`.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 from collections.abc import Iterator
@@ -27,12 +28,17 @@ logger = logging.getLogger(__name__)
 SERVICE_NAME = "flavorhost.v1.ArtifactStore"
 
 
-def _file_size(handle: Any) -> int:
+def _size_and_version(handle: Any) -> tuple[int, str]:
+    """An open file's size (-1 if unknown) and a token that changes when its contents are
+    replaced ('' if unknown): from fstat for OS files, from fsspec's details (ETag) otherwise."""
     try:
-        return os.fstat(handle.fileno()).st_size
+        info = os.fstat(handle.fileno())
     except (AttributeError, OSError, ValueError):
         size = getattr(handle, "size", None)
-        return int(size) if isinstance(size, int) else -1
+        details = getattr(handle, "details", None)
+        etag = details.get("ETag") or details.get("etag") if isinstance(details, dict) else None
+        return (int(size) if isinstance(size, int) else -1), str(etag or "")
+    return info.st_size, f"{info.st_dev}:{info.st_ino}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def _walk_error(error: OSError) -> pb.WalkError:
@@ -64,10 +70,17 @@ class ArtifactStoreServicer(artifact_store_pb2_grpc.ArtifactStoreServicer):
             errors.abort(context, error)
         with handle:
             try:
-                size = _file_size(handle)
+                size, version = _size_and_version(handle)
+                if request.if_version and version and version != request.if_version:
+                    raise errors.FileChangedError(
+                        errno.ESTALE,
+                        "the file was replaced while it was open for reading; read it again "
+                        "from the start",
+                        request.path,
+                    )
                 if request.offset:
                     handle.seek(request.offset)
-                yield pb.ReadResponse(opened=pb.ReadOpened(size=size))
+                yield pb.ReadResponse(opened=pb.ReadOpened(size=size, version=version))
                 chunk = min(request.chunk_size or CHUNK_SIZE, MAX_MESSAGE_BYTES // 2)
                 remaining = request.length if request.length > 0 else None
                 while remaining is None or remaining > 0:

@@ -39,6 +39,7 @@ from flavorhost.sidecar import artifact_store_servicer
 from flavorhost.sidecar.auth import TokenInterceptor
 from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
 from flavorhost.sources import import_flavor_class
+from flavorhost.stop_signals import stop_on_signals, wait_for_stop
 from flavorhost.strict_services import add_servicer
 
 logger = logging.getLogger("flavorhost.sidecar")
@@ -106,13 +107,11 @@ def serve(
     server.add_insecure_port(f"unix://{socket_path}")
     server.start()
     os.chmod(socket_path, 0o600)
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop_on_signals(stop)
     logger.info("serving flavor %r (%s) on %s", flavor.name, flavor.type.value, socket_path)
     out.write(Handshake(CORE_VERSION, PROTOCOL_VERSION, "unix", str(socket_path)).line() + "\n")
     out.close()
-    while not stop.wait(timeout=3600):
-        pass
+    wait_for_stop(stop)
     logger.info("shutting down")
     health_servicer.enter_graceful_shutdown()
     server.stop(SHUTDOWN_GRACE_SECONDS).wait(SHUTDOWN_GRACE_SECONDS + 1)

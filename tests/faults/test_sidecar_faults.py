@@ -3,6 +3,7 @@ the next call gets a fresh sidecar."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import sys
@@ -14,7 +15,7 @@ import pytest
 
 from flavorhost import Client
 from flavorhost.enums import StackComponentType
-from flavorhost.errors import ComponentUnavailableError
+from flavorhost.errors import ComponentUnavailableError, FileChangedError
 from flavorhost.host_connection import wait_until_stopped
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from tests.conftest import Cli
@@ -71,6 +72,25 @@ def test_kill_mid_read_resumes_with_identical_bytes(client: Client) -> None:
         os.kill(_sidecar(client, "local"), signal.SIGKILL)
         rest = f.read()
     assert head + rest == data
+
+
+def test_a_read_resumed_after_the_file_was_replaced_fails_instead_of_mixing_bytes(
+    client: Client,
+) -> None:
+    store = client.active_stack.artifact_store
+    with store.open("big.bin", "wb") as f:
+        f.write(b"a" * (32 << 20))
+    with store.open("big.bin", "rb") as f:
+        assert f.read(5 << 20) == b"a" * (5 << 20)
+        with store.open("big.bin", "wb") as replacement:
+            replacement.write(b"b" * (32 << 20))
+        os.kill(_sidecar(client, "local"), signal.SIGKILL)
+        with pytest.raises(FileChangedError, match="replaced while it was open") as caught:
+            f.read()
+    assert caught.value.errno == errno.ESTALE and caught.value.filename == "big.bin"
+    with store.open("big.bin", "rb") as f:  # a new reader sees the new version whole
+        f.seek(1 << 20)
+        assert f.read() == b"b" * (31 << 20)
 
 
 def test_kill_mid_write_loses_nothing_and_shows_no_partial_file(client: Client) -> None:

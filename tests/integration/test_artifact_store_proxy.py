@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from flavorhost import Client
+from flavorhost.errors import FileChangedError
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 
 
@@ -210,3 +211,17 @@ def test_empty_files_and_reads_past_the_end(store: ArtifactStoreProxy) -> None:
         assert f.read() == b""
         f.seek(10)
         assert f.read() == b"" and f.tell() == 10
+
+
+def test_a_seek_after_the_file_was_replaced_fails_instead_of_mixing_bytes(
+    store: ArtifactStoreProxy,
+) -> None:
+    with store.open("versions.bin", "wb") as f:
+        f.write(b"a" * (8 << 20))
+    with store.open("versions.bin", "rb") as f:
+        assert f.read(10) == b"a" * 10
+        with store.open("versions.bin", "wb") as replacement:
+            replacement.write(b"b" * (8 << 20))
+        f.seek(6 << 20)
+        with pytest.raises(FileChangedError, match="replaced while it was open"):
+            f.read()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -233,3 +234,18 @@ def test_failed_and_discarded_writes_leave_no_threads_behind(client: Client) -> 
     while threading.active_count() > before + 2 and time.monotonic() < deadline:
         time.sleep(0.05)
     assert threading.active_count() <= before + 2
+
+
+def test_sigterm_stops_host_and_sidecars_gracefully(home: Path) -> None:
+    """A signal arriving while the main thread waits must not deadlock it (several rounds: the
+    deadlock this guards against depended on timing)."""
+    for round_ in range(5):
+        with Client(home) as client:
+            assert client.active_stack.artifact_store.exists(".")
+            status = client.host_status()
+        sidecar = status.sidecars[0]
+        os.kill(status.pid, signal.SIGTERM)
+        assert wait_until_stopped(status.pid, timeout=30), f"host ignored SIGTERM (round {round_})"
+        assert wait_until_stopped(sidecar.pid, timeout=30), f"sidecar outlived it (round {round_})"
+        assert "shutting down" in Path(sidecar.log_path).read_text()
+        assert not (home / "host.sock").exists()

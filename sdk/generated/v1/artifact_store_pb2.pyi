@@ -8,16 +8,18 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class ReadRequest(_message.Message):
-    __slots__ = ("path", "offset", "length", "chunk_size")
+    __slots__ = ("path", "offset", "length", "chunk_size", "if_version")
     PATH_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     LENGTH_FIELD_NUMBER: _ClassVar[int]
     CHUNK_SIZE_FIELD_NUMBER: _ClassVar[int]
+    IF_VERSION_FIELD_NUMBER: _ClassVar[int]
     path: str
     offset: int
     length: int
     chunk_size: int
-    def __init__(self, path: _Optional[str] = ..., offset: _Optional[int] = ..., length: _Optional[int] = ..., chunk_size: _Optional[int] = ...) -> None: ...
+    if_version: str
+    def __init__(self, path: _Optional[str] = ..., offset: _Optional[int] = ..., length: _Optional[int] = ..., chunk_size: _Optional[int] = ..., if_version: _Optional[str] = ...) -> None: ...
 
 class ReadResponse(_message.Message):
     __slots__ = ("opened", "data")
@@ -28,10 +30,12 @@ class ReadResponse(_message.Message):
     def __init__(self, opened: _Optional[_Union[ReadOpened, _Mapping]] = ..., data: _Optional[bytes] = ...) -> None: ...
 
 class ReadOpened(_message.Message):
-    __slots__ = ("size",)
+    __slots__ = ("size", "version")
     SIZE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
     size: int
-    def __init__(self, size: _Optional[int] = ...) -> None: ...
+    version: str
+    def __init__(self, size: _Optional[int] = ..., version: _Optional[str] = ...) -> None: ...
 
 class WriteRequest(_message.Message):
     __slots__ = ("open", "data", "finish")

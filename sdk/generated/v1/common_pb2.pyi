@@ -40,6 +40,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     COMPONENT_TIMEOUT: _ClassVar[ErrorReason]
     LIMIT_EXCEEDED: _ClassVar[ErrorReason]
     MALFORMED_REQUEST: _ClassVar[ErrorReason]
+    FILE_CHANGED: _ClassVar[ErrorReason]
 COMPONENT_TYPE_UNSPECIFIED: ComponentType
 ORCHESTRATOR: ComponentType
 ARTIFACT_STORE: ComponentType
@@ -71,3 +72,4 @@ OS_ERROR: ErrorReason
 COMPONENT_TIMEOUT: ErrorReason
 LIMIT_EXCEEDED: ErrorReason
 MALFORMED_REQUEST: ErrorReason
+FILE_CHANGED: ErrorReason
