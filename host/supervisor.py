@@ -18,6 +18,7 @@ from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import ComponentUnavailableError
 from flavorhost.home import logs_dir
+from flavorhost.host import leftover_sidecars
 from flavorhost.host.crash_history import WINDOW_SECONDS, CrashHistory
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
@@ -75,11 +76,13 @@ class Supervisor:
         self._lock = threading.RLock()
 
     def _remove_stale_socket_dir(self) -> None:
-        """Removes the socket folder of a previous host of this home that was killed."""
+        """Kills the sidecars of a previous host of this home that was killed, if any survived,
+        and removes its socket folder."""
         record = self._home / "sidecar-sockets"
         if record.exists():
             stale = Path(record.read_text().strip())
             if stale.name.startswith("flavorhost-") and stale != self._socket_dir:
+                leftover_sidecars.reap(stale)
                 shutil.rmtree(stale, ignore_errors=True)
         record.write_text(str(self._socket_dir))
 

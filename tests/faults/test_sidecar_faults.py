@@ -277,6 +277,40 @@ def test_sidecars_die_with_a_killed_host(client: Client, home: Path) -> None:
     assert not socket_dir.exists()  # the new host removed the dead one's sockets
 
 
+def test_a_new_host_reaps_sidecars_that_outlived_a_killed_host(
+    cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
+) -> None:
+    """A `--python` wrapper that forks leaves the sidecar's parent-death signal tied to the
+    wrapper, so the sidecar survives a SIGKILLed host; the next host kills it."""
+    wrapper = tmp_path / "forking-python"
+    wrapper.write_text(f'#!/bin/sh\n"{sys.executable}" "$@" &\nwait\n')
+    wrapper.chmod(0o755)
+    cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "flavors.noisy_flavor.NoisyFlavor",
+        "--python",
+        str(wrapper),
+    )
+    with Client(home) as client:
+        store = _store(client, "noisy", "noisy", f"file://{home}/noisy")
+        assert store.exists(store.path)
+        status = client.host_status()
+    launched = status.sidecars[0].pid  # the wrapper's pid
+    survivors = [
+        int(p) for p in Path(f"/proc/{launched}/task/{launched}/children").read_text().split()
+    ]
+    assert survivors, "the wrapper did not start the sidecar as its child"
+    os.kill(status.pid, signal.SIGKILL)
+    assert wait_until_stopped(status.pid)
+    assert not wait_until_stopped(survivors[0], timeout=1), "expected the sidecar to survive"
+    with Client(home) as again:  # a new host
+        assert again.host_status().pid != status.pid
+    assert wait_until_stopped(survivors[0], timeout=10), "the new host did not reap it"
+    assert wait_until_stopped(launched, timeout=10)
+
+
 def test_a_slow_starting_flavor_does_not_block_other_flavors(
     cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
 ) -> None:
