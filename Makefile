@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install protos test lint demo clean
+.PHONY: install protos test lint demo bench clean
 
 install: $(STAMP)
 
@@ -27,6 +27,11 @@ test: $(STAMP) lint
 
 demo: $(STAMP)
 	$(BIN)/python examples/quickstart/run.py
+
+# Not part of `make test` (which runs only a smoke run of it): takes minutes, writes
+# bench/results/latest.json and latest.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,547 @@
+"""flavorhost's benchmark: what running a flavor out of process costs, measured side by side.
+
+Every figure of one table comes from one run on the same files, so ratios between columns are
+meaningful even on a noisy shared machine; absolute times are not. See bench/README.md.
+
+    python bench/run.py            # the full run (make bench)
+    python bench/run.py --smoke    # tiny sizes, a few iterations: checks the harness works
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from flavorhost import Client
+from flavorhost.enums import StackComponentType
+from flavorhost.flavors.local_artifact_store.artifact_store import LocalArtifactStore
+from flavorhost.flavors.local_artifact_store.flavor import (
+    LocalArtifactStoreConfig,
+    LocalArtifactStoreFlavor,
+)
+from flavorhost.generated.v1 import artifact_store_pb2 as pb
+from flavorhost.generated.v1 import artifact_store_pb2_grpc
+from flavorhost.host.registry import ComponentRecord, FlavorRecord
+from flavorhost.host.sidecar_process import SidecarProcess
+from flavorhost.host_connection import is_running, wait_until_stopped
+from flavorhost.protocol import CHUNK_SIZE
+
+RESULTS = Path(__file__).resolve().parent / "results"
+MIB = 1 << 20
+ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+LOCAL_SOURCE = f"{LocalArtifactStoreFlavor.__module__}.{LocalArtifactStoreFlavor.__qualname__}"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How much work each part does."""
+
+    calls: int
+    files_mib: tuple[int, ...]
+    client_counts: tuple[int, ...]
+    calls_per_client: int
+    cold_starts: int
+    rss_file_mib: int
+
+
+FULL = Sizes(2000, (1, 64, 256), (1, 4, 16), 500, 3, 256)
+SMOKE = Sizes(20, (1,), (1, 2), 10, 1, 2)
+
+
+@dataclass
+class Report:
+    """The run's results, rendered as JSON and Markdown."""
+
+    machine: dict[str, Any]
+    latency: list[dict[str, Any]] = field(default_factory=list)
+    streaming: list[dict[str, Any]] = field(default_factory=list)
+    concurrency: list[dict[str, Any]] = field(default_factory=list)
+    cold_start: dict[str, Any] = field(default_factory=dict)
+    memory: dict[str, Any] = field(default_factory=dict)
+
+
+def machine() -> dict[str, Any]:
+    """What the numbers were measured on."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": model or platform.processor(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "grpcio": grpc.__version__,
+        "system": platform.platform(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The sample below which `fraction` of the samples fall (nearest rank)."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def timed(call: Callable[[], Any], count: int) -> list[float]:
+    """Seconds each of `count` calls took, after a few warm-up calls."""
+    for _ in range(min(20, count)):
+        call()
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+class OneHop:
+    """A sidecar of the local flavor launched and configured directly, without a host: the
+    one-gRPC-hop baseline. Uses the host's own launcher, so it is the same process the host runs."""
+
+    def __init__(self, root: Path, work: Path) -> None:
+        flavor = FlavorRecord(ARTIFACT_STORE, "local", LOCAL_SOURCE, "", True)
+        sockets = Path(tempfile.mkdtemp(prefix="fh-bench-"))
+        self._sockets = sockets
+        self.sidecar = SidecarProcess.launch(flavor, sockets, work / "one-hop-sidecar.log")
+        component = ComponentRecord(
+            str(uuid.uuid4()), ARTIFACT_STORE, "bench", "local", {}, time.time(), time.time()
+        )
+        self.sidecar.ensure_configured(component, {"path": str(root)}, timeout=60)
+        self.metadata = self.sidecar.metadata("bench")
+        self.stub = artifact_store_pb2_grpc.ArtifactStoreStub(self.sidecar.channel)
+
+    def exists(self, path: str) -> bool:
+        return bool(self.stub.Exists(pb.ExistsRequest(path=path), metadata=self.metadata).exists)
+
+    def stat(self, path: str) -> Any:
+        return self.stub.Stat(pb.StatRequest(path=path), metadata=self.metadata)
+
+    def listdir(self, path: str) -> list[str]:
+        return list(self.stub.ListDir(pb.ListDirRequest(path=path), metadata=self.metadata).names)
+
+    def write(self, path: str, data: bytes) -> None:
+        def requests() -> Iterator[pb.WriteRequest]:
+            yield pb.WriteRequest(open=pb.WriteOpen(path=path))
+            view = memoryview(data)
+            for offset in range(0, len(data), CHUNK_SIZE):
+                yield pb.WriteRequest(data=bytes(view[offset : offset + CHUNK_SIZE]))
+            yield pb.WriteRequest(finish=pb.WriteFinish())
+
+        for _ in self.stub.Write(requests(), metadata=self.metadata):
+            pass
+
+    def read(self, path: str) -> int:
+        total = 0
+        for response in self.stub.Read(pb.ReadRequest(path=path), metadata=self.metadata):
+            total += len(response.data)
+        return total
+
+    def close(self) -> None:
+        self.sidecar.stop()
+        shutil.rmtree(self._sockets, ignore_errors=True)
+
+
+def bench_latency(report: Report, sizes: Sizes, root: Path, one_hop: OneHop, proxy: Any) -> None:
+    """exists/stat/listdir: in process, one hop to the sidecar, through the host (SDK proxy)."""
+    (root / "probe").mkdir(exist_ok=True)
+    for index in range(20):
+        (root / "probe" / f"f{index}").write_bytes(b"x")
+    local = LocalArtifactStore(
+        name="bench",
+        id=uuid.uuid4(),
+        config=LocalArtifactStoreConfig(path=str(root)),
+        flavor="local",
+        type=ARTIFACT_STORE,
+    )
+    file, folder = "probe/f0", "probe"
+    rows = {
+        "exists": (
+            lambda: local.exists(file),
+            lambda: one_hop.exists(file),
+            lambda: proxy.exists(file),
+        ),
+        "stat": (lambda: local.stat(file), lambda: one_hop.stat(file), lambda: proxy.stat(file)),
+        "listdir": (
+            lambda: local.listdir(folder),
+            lambda: one_hop.listdir(folder),
+            lambda: proxy.listdir(folder),
+        ),
+    }
+    for name, (in_process, hop, proxied) in rows.items():
+        row: dict[str, Any] = {"call": name}
+        for label, call in (("in_process", in_process), ("one_hop", hop), ("proxied", proxied)):
+            samples = timed(call, sizes.calls)
+            row[label] = {
+                "p50_ms": percentile(samples, 0.5) * 1e3,
+                "p99_ms": percentile(samples, 0.99) * 1e3,
+            }
+        row["proxied_vs_one_hop_p50"] = row["proxied"]["p50_ms"] / row["one_hop"]["p50_ms"]
+        report.latency.append(row)
+        print(f"latency {name}: {json.dumps(row)}", flush=True)
+
+
+def _rate(size: int, seconds: float) -> float:
+    return size / MIB / seconds
+
+
+def _best_of(count: int, action: Callable[[], Any]) -> float:
+    """The fastest of `count` runs, in seconds (the least disturbed by other load)."""
+    best = float("inf")
+    for _ in range(count):
+        start = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def bench_streaming(report: Report, sizes: Sizes, root: Path, one_hop: OneHop, proxy: Any) -> None:
+    """Writing and reading whole files: local file I/O, one hop, the SDK proxy."""
+    for mib in sizes.files_mib:
+        row = _streaming_row(mib, root, one_hop, proxy)
+        report.streaming.append(row)
+        print(f"streaming {mib} MiB: {json.dumps(row)}", flush=True)
+
+
+def _streaming_row(mib: int, root: Path, one_hop: OneHop, proxy: Any) -> dict[str, Any]:
+    data = os.urandom(mib * MIB)
+    repeats = 3 if mib <= 64 else 1
+    local_path = root / f"local-{mib}"
+
+    def local_write() -> None:
+        with open(local_path, "wb") as target:
+            target.write(data)
+
+    def local_read() -> None:
+        with open(local_path, "rb") as source:
+            while source.read(CHUNK_SIZE):
+                pass
+
+    def proxy_write() -> None:
+        with proxy.open(f"proxied-{mib}", "wb") as target:
+            target.write(data)
+
+    def proxy_read() -> None:
+        with proxy.open(f"proxied-{mib}", "rb") as source:
+            while source.read(CHUNK_SIZE):
+                pass
+
+    row: dict[str, Any] = {"size_mib": mib}
+    for label, write, read in (
+        ("local", local_write, local_read),
+        ("one_hop", lambda: one_hop.write(f"hop-{mib}", data), lambda: one_hop.read(f"hop-{mib}")),
+        ("proxied", proxy_write, proxy_read),
+    ):
+        row[label] = {
+            "write_mb_s": _rate(len(data), _best_of(repeats, write)),
+            "read_mb_s": _rate(len(data), _best_of(repeats, read)),
+        }
+    for direction in ("write", "read"):
+        proxied = row["proxied"][f"{direction}_mb_s"]
+        row[f"proxied_vs_one_hop_{direction}"] = proxied / row["one_hop"][f"{direction}_mb_s"]
+        row[f"proxied_vs_local_{direction}"] = proxied / row["local"][f"{direction}_mb_s"]
+    for path in (local_path, root / f"hop-{mib}", root / f"proxied-{mib}"):
+        path.unlink(missing_ok=True)
+    return row
+
+
+def client_worker(home: str, index: int, calls: int, start_at: float, out: Any) -> None:
+    """One client process of the concurrency benchmark: mixed calls on its own files."""
+    os.environ["FLAVORHOST_HOME"] = home
+    with Client(Path(home), autostart=False) as client:
+        store = client.active_stack.artifact_store
+        payload = os.urandom(256 * 1024)
+        folder = f"client-{index}"
+        store.makedirs(folder)
+        while time.time() < start_at:
+            time.sleep(0.001)
+        moved = 0
+        start = time.perf_counter()
+        for call in range(calls):
+            name = f"{folder}/f{call % 8}"
+            kind = call % 4
+            if kind == 0:
+                with store.open(name, "wb") as file:
+                    file.write(payload)
+                moved += len(payload)
+            elif kind == 1 and store.exists(name):
+                with store.open(name, "rb") as file:
+                    moved += len(file.read())
+            elif kind == 2:
+                store.listdir(folder)
+            else:
+                store.exists(name)
+        out.put((calls, moved, time.perf_counter() - start))
+
+
+def bench_concurrency(report: Report, sizes: Sizes, home: Path) -> None:
+    """1, 4, 16 client processes through one host: calls per second and MB/s overall."""
+    context = multiprocessing.get_context("spawn")
+    for count in sizes.client_counts:
+        queue = context.Queue()
+        start_at = time.time() + 2.0 + 0.3 * count  # after every process has started
+        workers = [
+            context.Process(
+                target=client_worker, args=(str(home), i, sizes.calls_per_client, start_at, queue)
+            )
+            for i in range(count)
+        ]
+        for worker in workers:
+            worker.start()
+        results = [queue.get(timeout=600) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+        wall = max(seconds for _, _, seconds in results)
+        calls = sum(c for c, _, _ in results)
+        moved = sum(m for _, m, _ in results)
+        row = {"clients": count, "calls_per_s": calls / wall, "mb_per_s": moved / MIB / wall}
+        report.concurrency.append(row)
+        print(f"concurrency {count}: {json.dumps(row)}", flush=True)
+    single = report.concurrency[0]["calls_per_s"]
+    for row in report.concurrency:
+        row["vs_one_client"] = row["calls_per_s"] / single
+
+
+def _python_seconds(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    return time.perf_counter() - start
+
+
+def bench_cold_start(report: Report, sizes: Sizes, home: Path) -> None:
+    """From the first call on a stopped host until its answer, split into its parts."""
+    runs = []
+    for _ in range(sizes.cold_starts):
+        if is_running(home):
+            with Client(home, autostart=False) as running:
+                pid = running.stop_host()
+            wait_until_stopped(pid)
+        start = time.perf_counter()
+        client = Client(home)  # starts the host
+        host_ready = time.perf_counter()
+        store = client.active_stack.artifact_store
+        store.exists("probe")  # starts the sidecar
+        first = time.perf_counter()
+        store.exists("probe")
+        second = time.perf_counter()
+        runs.append(
+            {
+                "host_start_s": host_ready - start,
+                "first_call_s": first - host_ready,
+                "warm_call_s": second - first,
+                "total_s": first - start,
+            }
+        )
+        client.close()
+    sidecar_start = _sidecar_start_seconds(home, sizes.cold_starts)
+    report.cold_start = {key: statistics.median(run[key] for run in runs) for key in runs[0]} | {
+        "sidecar_start_s": sidecar_start,
+        "python_import_grpc_s": statistics.median(_python_seconds("import grpc") for _ in range(3)),
+        "python_import_grpc_and_flavor_s": statistics.median(
+            _python_seconds("import grpc, flavorhost.flavors.local_artifact_store.artifact_store")
+            for _ in range(3)
+        ),
+    }
+    cold = report.cold_start
+    cold["sidecar_vs_imports"] = sidecar_start / cold["python_import_grpc_and_flavor_s"]
+    print(f"cold start: {json.dumps(report.cold_start)}", flush=True)
+
+
+def _sidecar_start_seconds(home: Path, count: int) -> float:
+    """Launch to handshake-and-configured of one local sidecar, the host's own way."""
+    samples = []
+    for _ in range(count):
+        start = time.perf_counter()
+        hop = OneHop(home / "local_stores" / "default", home)
+        samples.append(time.perf_counter() - start)
+        hop.close()
+    return statistics.median(samples)
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def bench_memory(report: Report, sizes: Sizes, client: Client) -> None:
+    """Peak RSS of host, sidecar and client while a large file goes through, each way."""
+    store = client.active_stack.artifact_store
+    store.exists("probe")
+    status = client.host_status()
+    pids = {"host": status.pid, "sidecar": status.sidecars[0].pid, "client": os.getpid()}
+    idle = {name: _rss_mib(pid) for name, pid in pids.items()}
+    peak = dict(idle)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            for name, pid in pids.items():
+                peak[name] = max(peak[name], _rss_mib(pid))
+            stop.wait(0.01)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    data = os.urandom(sizes.rss_file_mib * MIB)
+    with store.open("rss.bin", "wb") as target:
+        target.write(data)
+    del data
+    with store.open("rss.bin", "rb") as source:
+        while source.read(CHUNK_SIZE):
+            pass
+    stop.set()
+    sampler.join()
+    store.remove("rss.bin")
+    report.memory = {
+        "file_mib": sizes.rss_file_mib,
+        "idle_mib": idle,
+        "peak_mib": peak,
+        "growth_mib": {name: peak[name] - idle[name] for name in pids},
+    }
+    print(f"memory: {json.dumps(report.memory)}", flush=True)
+
+
+def markdown(report: Report) -> str:
+    """The report as Markdown tables."""
+    m = report.machine
+    lines = [
+        "# flavorhost benchmark",
+        "",
+        f"{m['date']}; {m['cpu']}, {m['cores']} cores; Python {m['python']}, grpcio "
+        f"{m['grpcio']}; {m['system']}",
+        "",
+        "## Per-call latency (ms)",
+        "",
+        "| call | in process p50 | p99 | one hop p50 | p99 | proxied p50 | p99 "
+        "| proxied / one hop |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in report.latency:
+        cells = [row["call"]]
+        for label in ("in_process", "one_hop", "proxied"):
+            cells += [f"{row[label]['p50_ms']:.3f}", f"{row[label]['p99_ms']:.3f}"]
+        cells.append(f"{row['proxied_vs_one_hop_p50']:.2f}x")
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Streaming (MB/s, best of 3; 1 run at 256 MiB)",
+        "",
+        "| size | direction | local | one hop | proxied | proxied / one hop | proxied / local |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in report.streaming:
+        for direction in ("write", "read"):
+            key = f"{direction}_mb_s"
+            lines.append(
+                f"| {row['size_mib']} MiB | {direction} | {row['local'][key]:.0f} | "
+                f"{row['one_hop'][key]:.0f} | {row['proxied'][key]:.0f} | "
+                f"{row[f'proxied_vs_one_hop_{direction}']:.2f}x | "
+                f"{row[f'proxied_vs_local_{direction}']:.2f}x |"
+            )
+    lines += [
+        "",
+        "## Concurrent client processes, one host",
+        "",
+        "| clients | calls/s | MB/s | vs one client |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in report.concurrency:
+        lines.append(
+            f"| {row['clients']} | {row['calls_per_s']:.0f} | {row['mb_per_s']:.1f} | "
+            f"{row['vs_one_client']:.2f}x |"
+        )
+    cold = report.cold_start
+    lines += [
+        "",
+        "## Cold start (s, median)",
+        "",
+        "| host start | first call (sidecar start + call) | warm call | total | sidecar alone "
+        "| `import grpc` | `import grpc` + flavor | sidecar / imports |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| {cold['host_start_s']:.3f} | {cold['first_call_s']:.3f} | {cold['warm_call_s']:.4f} "
+        f"| {cold['total_s']:.3f} | {cold['sidecar_start_s']:.3f} | "
+        f"{cold['python_import_grpc_s']:.3f} | {cold['python_import_grpc_and_flavor_s']:.3f} | "
+        f"{cold['sidecar_vs_imports']:.2f}x |",
+    ]
+    memory = report.memory
+    lines += [
+        "",
+        f"## Peak RSS during a {memory['file_mib']} MiB write then read (MiB)",
+        "",
+        "| process | idle | peak | growth |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name in ("host", "sidecar", "client"):
+        lines.append(
+            f"| {name} | {memory['idle_mib'][name]:.0f} | {memory['peak_mib'][name]:.0f} | "
+            f"{memory['growth_mib'][name]:.0f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def run(sizes: Sizes, results: Path) -> Report:
+    """Runs every part against a fresh home and host; writes latest.json and latest.md."""
+    report = Report(machine())
+    home = Path(tempfile.mkdtemp(prefix="fh-bench-", dir="/tmp"))
+    os.environ["FLAVORHOST_HOME"] = str(home)
+    one_hop = None
+    client = Client(home)
+    try:
+        root = home / "local_stores" / "default"
+        proxy = client.active_stack.artifact_store
+        proxy.exists("x")
+        one_hop = OneHop(root, home)
+        bench_latency(report, sizes, root, one_hop, proxy)
+        bench_streaming(report, sizes, root, one_hop, proxy)
+        one_hop.close()
+        one_hop = None
+        bench_memory(report, sizes, client)
+        bench_concurrency(report, sizes, home)
+        client.close()
+        bench_cold_start(report, sizes, home)
+        client = Client(home)
+    finally:
+        if one_hop is not None:
+            one_hop.close()
+        pid = client.stop_host()
+        client.close()
+        wait_until_stopped(pid)
+        shutil.rmtree(home, ignore_errors=True)
+    results.mkdir(parents=True, exist_ok=True)
+    (results / "latest.json").write_text(json.dumps(report.__dict__, indent=2) + "\n")
+    (results / "latest.md").write_text(markdown(report))
+    return report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: check the harness")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where to write latest.*")
+    options = parser.parse_args()
+    report = run(SMOKE if options.smoke else FULL, options.results)
+    print()
+    print(markdown(report))
+
+
+if __name__ == "__main__":
+    main()
