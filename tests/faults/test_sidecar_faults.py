@@ -45,6 +45,18 @@ def _launcher(path: Path, before_sidecar: str) -> Path:
     return path
 
 
+def _register_noisy(cli: Cli, launcher: Path) -> None:
+    """Registers the noisy flavor to run its sidecar through `launcher` (a `--python`)."""
+    cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "flavors.noisy_flavor.NoisyFlavor",
+        "--python",
+        str(launcher),
+    )
+
+
 def _wait_for(condition: object, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():  # type: ignore[operator]
@@ -193,14 +205,7 @@ def test_garbage_before_the_handshake_gives_a_clear_error(
 ) -> None:
     # A launcher that prints a banner on stdout before the sidecar starts.
     wrapper = _launcher(tmp_path / "python-with-banner", 'echo "Welcome to the cluster"')
-    cli(
-        "artifact-store",
-        "flavor",
-        "register",
-        "flavors.noisy_flavor.NoisyFlavor",
-        "--python",
-        str(wrapper),
-    )
+    _register_noisy(cli, wrapper)
     _never_starts(cli, home, "noisy", ["bad handshake", "Welcome to the cluster"])
 
 
@@ -211,14 +216,7 @@ def test_a_sidecar_that_never_completes_its_handshake_gives_a_clear_error(
     wrapper = _launcher(
         tmp_path / "python-that-hangs", "i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done"
     )
-    cli(
-        "artifact-store",
-        "flavor",
-        "register",
-        "flavors.noisy_flavor.NoisyFlavor",
-        "--python",
-        str(wrapper),
-    )
+    _register_noisy(cli, wrapper)
     _never_starts(
         cli,
         home,
@@ -231,14 +229,7 @@ def test_a_sidecar_speaking_another_protocol_version_gives_a_clear_error(
     cli: Cli, fault_repo: Path, home: Path, tmp_path: Path
 ) -> None:
     wrapper = _launcher(tmp_path / "python-from-the-future", 'echo "1|99|unix|/nowhere|grpc"')
-    cli(
-        "artifact-store",
-        "flavor",
-        "register",
-        "flavors.noisy_flavor.NoisyFlavor",
-        "--python",
-        str(wrapper),
-    )
+    _register_noisy(cli, wrapper)
     _never_starts(cli, home, "noisy", ["speaks protocol version 99; this host speaks 1"])
 
 
@@ -285,14 +276,7 @@ def test_a_new_host_reaps_sidecars_that_outlived_a_killed_host(
     wrapper = tmp_path / "forking-python"
     wrapper.write_text(f'#!/bin/sh\n"{sys.executable}" "$@" &\nwait\n')
     wrapper.chmod(0o755)
-    cli(
-        "artifact-store",
-        "flavor",
-        "register",
-        "flavors.noisy_flavor.NoisyFlavor",
-        "--python",
-        str(wrapper),
-    )
+    _register_noisy(cli, wrapper)
     with Client(home) as client:
         store = _store(client, "noisy", "noisy", f"file://{home}/noisy")
         assert store.exists(store.path)
