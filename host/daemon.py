@@ -1,5 +1,7 @@
 """The host daemon: one per `$FLAVORHOST_HOME`, listening on `host.sock` (mode 0600).
 
+With `--address` it also listens on TCP, behind a token (`remote_access.py`).
+
 Wires the registry, the flavor loader, the supervisor, the Registry and Host services and the
 component proxy into one gRPC server, and owns them until it stops.
 """
@@ -31,6 +33,9 @@ from flavorhost.host.flavor_loader import FlavorLoader
 from flavorhost.host.proxy import ComponentProxy, methods_of
 from flavorhost.host.registry import FlavorRecord, Registry
 from flavorhost.host.registry_service import RegistryService
+from flavorhost.host.remote_access import RemoteAccess, RemoteAccessError, TcpOptions
+from flavorhost.host.remote_access import add_arguments as add_tcp_arguments
+from flavorhost.host.remote_access import options_from_arguments as tcp_options
 from flavorhost.host.secrets_service import SecretsService
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
@@ -83,9 +88,10 @@ class HostService(host_pb2_grpc.HostServicer):
 class HostDaemon:
     """The host process's single owner of its lock, registry, sidecars and server."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, tcp: TcpOptions | None = None) -> None:
         self.home = home
         self.address = host_address(home)
+        self.remote = RemoteAccess(home, tcp)
         self.started = time.time()
         self._stop = threading.Event()
         self._lock_file = self._acquire_lock()
@@ -103,6 +109,7 @@ class HostDaemon:
             futures.ThreadPoolExecutor(max_workers=limit, thread_name_prefix="host"),
             options=SERVER_OPTIONS,
             handlers=[self._proxy],
+            interceptors=[self.remote.gate],
             # Beyond this, calls fail at once with RESOURCE_EXHAUSTED instead of queueing behind
             # streams that may stay open for long (one worker per open stream).
             maximum_concurrent_rpcs=limit,
@@ -161,11 +168,13 @@ class HostDaemon:
         socket_path.unlink(missing_ok=True)  # stale: we hold the lock
         old_umask = os.umask(0o177)
         try:
+            self.remote.bind(self._server)
             self._server.add_insecure_port(self.address)
             self._server.start()
         finally:
             os.umask(old_umask)
         os.chmod(socket_path, 0o600)
+        self.remote.publish()
         logger.info("host %d listening on %s", os.getpid(), self.address)
         wait_for_stop(self._stop)
         self.close()
@@ -186,6 +195,9 @@ class HostDaemon:
             started=self.started,
             version=flavorhost.__version__,
             sidecars=[self._sidecar_status(s) for s in self.supervisor.sidecars()],
+            tcp_address=self.remote.address,
+            tcp_tls=bool(self.remote.options and self.remote.options.tls),
+            tcp_token_file=str(self.remote.token_file or ""),
         )
 
     def _sidecar_status(self, sidecar: SidecarProcess) -> host_pb2.SidecarStatus:
@@ -214,6 +226,7 @@ class HostDaemon:
         self.registry.close()
         self.secrets.close()
         host_socket_path(self.home).unlink(missing_ok=True)
+        self.remote.close()
         self._lock_file.close()
         logger.info("host stopped")
 
@@ -222,7 +235,12 @@ def main(argv: list[str] | None = None) -> None:
     """`python -m flavorhost.host`: serve in the foreground until SIGTERM, SIGINT or Stop."""
     parser = argparse.ArgumentParser(prog="flavorhost-host", description=__doc__)
     parser.add_argument("--home", type=Path, help="state folder (default $FLAVORHOST_HOME)")
+    add_tcp_arguments(parser)
     options = parser.parse_args(argv)
+    try:
+        tcp = tcp_options(options)
+    except RemoteAccessError as error:
+        parser.error(str(error))  # exits 2 before anything starts
     if options.home:
         os.environ["FLAVORHOST_HOME"] = str(options.home.absolute())
     logging.basicConfig(
@@ -231,7 +249,7 @@ def main(argv: list[str] | None = None) -> None:
         format=f"%(asctime)s host[{os.getpid()}] %(levelname)s %(name)s: %(message)s",
     )
     try:
-        daemon = HostDaemon(flavorhost_home())
+        daemon = HostDaemon(flavorhost_home(), tcp)
     except HostAlreadyRunning as error:
         logger.info("%s", error)
         raise SystemExit(3) from None

@@ -73,7 +73,10 @@ class Stack:
 
 
 class Client:
-    """A connection to the host of `$FLAVORHOST_HOME` (or `home`)."""
+    """A connection to the host of `$FLAVORHOST_HOME` (or `home`).
+
+    With `FLAVORHOST_HOST_ADDRESS` set, to that host over TCP instead (see `remote_host.py`).
+    """
 
     def __init__(self, home: Path | None = None, autostart: bool = True) -> None:
         self.home = home or flavorhost_home()

@@ -1,7 +1,8 @@
 """Finding the host, and starting it in the background when none runs.
 
 The CLI and the SDK call `connect()`: a new user never has to start the host by hand. Starting is
-serialised by a lock file so that concurrent first calls start one host.
+serialised by a lock file so that concurrent first calls start one host. With
+`FLAVORHOST_HOST_ADDRESS` set, `connect()` reaches that host over TCP instead and never starts one.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import grpc
@@ -20,6 +22,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from flavorhost.errors import HostUnavailableError
 from flavorhost.home import flavorhost_home, host_address, host_log_path, host_socket_path
 from flavorhost.protocol import GRPC_OPTIONS
+from flavorhost.remote_host import RemoteHost
 
 START_TIMEOUT_SECONDS = 60.0
 PING_TIMEOUT_SECONDS = 2.0
@@ -40,8 +43,11 @@ def is_running(home: Path) -> bool:
     return True
 
 
-def start_in_background(home: Path) -> None:
-    """Starts a detached host for `home` and waits until it answers."""
+def start_in_background(home: Path, options: Sequence[str] = ()) -> None:
+    """Starts a detached host for `home` and waits until it answers.
+
+    `options` are more arguments of `python -m flavorhost.host`, e.g. `--address`.
+    """
     with open(home / "start.lock", "a") as start_lock:
         fcntl.flock(start_lock, fcntl.LOCK_EX)
         if is_running(home):
@@ -49,7 +55,7 @@ def start_in_background(home: Path) -> None:
         log_path = host_log_path(home)
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "flavorhost.host", "--home", str(home)],
+                [sys.executable, "-m", "flavorhost.host", "--home", str(home), *options],
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -81,7 +87,13 @@ def _tail(path: Path, lines: int = 15) -> str:
 
 
 def connect(home: Path | None = None, autostart: bool = True) -> grpc.Channel:
-    """A channel to the host of `home` (default `$FLAVORHOST_HOME`), started if needed."""
+    """A channel to the host of `home` (default `$FLAVORHOST_HOME`), started if needed.
+
+    With `FLAVORHOST_HOST_ADDRESS` set: a channel to that host over TCP, never started.
+    """
+    remote = RemoteHost.from_environment()
+    if remote is not None:
+        return remote.connect()
     home = home or flavorhost_home()
     if not is_running(home):
         if not autostart:

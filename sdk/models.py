@@ -173,6 +173,10 @@ class HostStatusModel:
     started: float
     version: str
     sidecars: list[SidecarModel]
+    # The TCP listener (`host start --address`): its bound address, "" when there is none.
+    tcp_address: str = ""
+    tcp_tls: bool = False
+    tcp_token_file: str = ""
 
     @classmethod
     def from_proto(cls, message: host_pb2.HostStatus) -> HostStatusModel:
@@ -198,6 +202,9 @@ class HostStatusModel:
                 )
                 for s in message.sidecars
             ],
+            tcp_address=message.tcp_address,
+            tcp_tls=message.tcp_tls,
+            tcp_token_file=message.tcp_token_file,
         )
 
 

@@ -28,6 +28,8 @@ def home(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A fresh FLAVORHOST_HOME (short, so socket paths fit); its host is stopped afterwards."""
     path = Path(tempfile.mkdtemp(prefix="fh-", dir="/tmp"))
     monkeypatch.setenv("FLAVORHOST_HOME", str(path))
+    # A developer's exported remote host must not redirect the suite's clients.
+    monkeypatch.delenv("FLAVORHOST_HOST_ADDRESS", raising=False)
     yield path
     stop_host(path)
     shutil.rmtree(path, ignore_errors=True)

@@ -268,18 +268,24 @@ class GetStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class HostStatus(_message.Message):
-    __slots__ = ("pid", "address", "started", "version", "sidecars")
+    __slots__ = ("pid", "address", "started", "version", "sidecars", "tcp_address", "tcp_tls", "tcp_token_file")
     PID_FIELD_NUMBER: _ClassVar[int]
     ADDRESS_FIELD_NUMBER: _ClassVar[int]
     STARTED_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SIDECARS_FIELD_NUMBER: _ClassVar[int]
+    TCP_ADDRESS_FIELD_NUMBER: _ClassVar[int]
+    TCP_TLS_FIELD_NUMBER: _ClassVar[int]
+    TCP_TOKEN_FILE_FIELD_NUMBER: _ClassVar[int]
     pid: int
     address: str
     started: float
     version: str
     sidecars: _containers.RepeatedCompositeFieldContainer[SidecarStatus]
-    def __init__(self, pid: _Optional[int] = ..., address: _Optional[str] = ..., started: _Optional[float] = ..., version: _Optional[str] = ..., sidecars: _Optional[_Iterable[_Union[SidecarStatus, _Mapping]]] = ...) -> None: ...
+    tcp_address: str
+    tcp_tls: bool
+    tcp_token_file: str
+    def __init__(self, pid: _Optional[int] = ..., address: _Optional[str] = ..., started: _Optional[float] = ..., version: _Optional[str] = ..., sidecars: _Optional[_Iterable[_Union[SidecarStatus, _Mapping]]] = ..., tcp_address: _Optional[str] = ..., tcp_tls: _Optional[bool] = ..., tcp_token_file: _Optional[str] = ...) -> None: ...
 
 class SidecarStatus(_message.Message):
     __slots__ = ("pid", "flavor", "type", "components", "started", "state", "log_path", "runtime", "restarts", "environment", "error")
