@@ -106,14 +106,16 @@ class ComponentProxy(grpc.GenericRpcHandler):
             errors.abort(context, error)
 
     def _sidecar_died(self, route: Route, error: grpc.RpcError) -> bool:
-        """Whether a failed call failed because its sidecar died (UNAVAILABLE from gRPC itself,
-        not a status the sidecar sent)."""
+        """Whether a failed call failed because its sidecar died: UNAVAILABLE from gRPC itself
+        (not a status the sidecar sent), or CANCELLED because another call already replaced the
+        dead sidecar and closed its channel."""
         call: Any = error
-        return (
-            call.code() == grpc.StatusCode.UNAVAILABLE
-            and errors.error_info(error) is None
-            and route.sidecar.died(within=DEATH_GRACE_SECONDS)
-        )
+        if errors.error_info(error) is not None:
+            return False
+        if call.code() == grpc.StatusCode.UNAVAILABLE:
+            return route.sidecar.died(within=DEATH_GRACE_SECONDS)
+        # No waiting here: a client that cancels its own call must not hold a worker.
+        return bool(call.code() == grpc.StatusCode.CANCELLED and not route.sidecar.alive)
 
     def _hung(self, route: Route, method: Method, context: grpc.ServicerContext) -> NoReturn:
         """Kills a sidecar that overran the call deadline, and fails the call saying so."""

@@ -15,6 +15,8 @@ import random
 import signal
 import threading
 import time
+import traceback
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -63,8 +65,8 @@ class Workload:
         self._stop = threading.Event()
         self._seeds = [rng.randrange(1 << 30) for _ in range(2)]
         self._threads = [
-            threading.Thread(target=self._write, args=(random.Random(self._seeds[0]),)),
-            threading.Thread(target=self._read, args=(random.Random(self._seeds[1]),)),
+            threading.Thread(target=self._guarded, args=(self._write, self._seeds[0])),
+            threading.Thread(target=self._guarded, args=(self._read, self._seeds[1])),
         ]
 
     def __enter__(self) -> Workload:
@@ -77,6 +79,15 @@ class Workload:
         for thread in self._threads:
             thread.join(timeout=120)
             assert not thread.is_alive(), "a worker hung"
+
+    def _guarded(self, work: Callable[[random.Random], None], seed: int) -> None:
+        """Runs a worker; any error it did not expect fails the test, with its traceback."""
+        try:
+            work(random.Random(seed))
+        except BaseException:
+            self.tally.problems.append(
+                f"{work.__name__} failed at {time.monotonic():.3f}:\n{traceback.format_exc()}"
+            )
 
     def _write(self, rng: random.Random) -> None:
         index = 0
