@@ -25,6 +25,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 import flavorhost
 from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
+from flavorhost.errors import servicer_errors
 from flavorhost.flavors import BUILTIN_FLAVORS
 from flavorhost.generated.v1 import artifact_store_pb2, host_pb2, host_pb2_grpc
 from flavorhost.home import flavorhost_home, host_address, host_socket_path
@@ -47,7 +48,7 @@ from flavorhost.protocol import (
 )
 from flavorhost.stop_signals import stop_on_signals, wait_for_stop
 from flavorhost.strict_services import add_servicer
-from flavorhost.wire import type_to_proto
+from flavorhost.wire import required_type, type_to_proto
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +84,27 @@ class HostService(host_pb2_grpc.HostServicer):
     def Stop(self, request: host_pb2.StopRequest, context: Any) -> host_pb2.StopResponse:
         self._daemon.request_stop()
         return host_pb2.StopResponse()
+
+    @servicer_errors
+    def OpenComponent(
+        self, request: host_pb2.OpenComponentRequest, context: Any
+    ) -> host_pb2.ComponentAccess:
+        access = self._daemon.supervisor.open_direct(
+            required_type(request.type), request.name, request.failed_pid, request.failed_hung
+        )
+        if access.sidecar is None:
+            return host_pb2.ComponentAccess(
+                direct=False, call_timeout=access.timeout, failure=access.failure
+            )
+        return host_pb2.ComponentAccess(
+            direct=True,
+            target=access.sidecar.target,
+            grant=access.grant,
+            expires=access.expires,
+            pid=access.sidecar.process.pid,
+            call_timeout=access.timeout,
+            failure=access.failure,
+        )
 
 
 class HostDaemon:

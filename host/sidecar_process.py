@@ -17,6 +17,7 @@ from typing import Any
 
 import grpc
 
+from flavorhost import grants
 from flavorhost.errors import ComponentTimeoutError, ComponentUnavailableError, from_rpc_error
 from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
 from flavorhost.host.registry import ComponentRecord, FlavorRecord
@@ -81,8 +82,11 @@ class SidecarProcess:
         log_path: Path,
         runtime: str,
         python: str,
+        target: str = "",
     ) -> None:
         self.flavor = flavor
+        # The gRPC target the sidecar listens on (a private unix socket).
+        self.target = target
         self.process = process
         self.channel = channel
         self.log_path = log_path
@@ -98,6 +102,7 @@ class SidecarProcess:
         self._lock = threading.Lock()
         self._lifecycle = lifecycle_pb2_grpc.LifecycleStub(channel)
         self._auth = ((TOKEN_METADATA_KEY, token),)
+        self._token = token
         self._forwarders: dict[str, Any] = {}
 
     @classmethod
@@ -158,7 +163,9 @@ class SidecarProcess:
                 "re-register the flavor so the registry matches its class"
             )
         logger.info("started %s: pid %d", what, process.pid)
-        return cls(flavor, process, channel, token, log_path, info.runtime, python)
+        return cls(
+            flavor, process, channel, token, log_path, info.runtime, python, handshake.target
+        )
 
     @staticmethod
     def _read_handshake(process: subprocess.Popen[bytes], what: str, log_path: Path) -> Handshake:
@@ -220,6 +227,10 @@ class SidecarProcess:
         except subprocess.TimeoutExpired:
             return False
         return True
+
+    def grant(self, component: str, expires: float) -> str:
+        """A grant for a client to call `component` on this sidecar directly (sdk/grants.py)."""
+        return grants.mint(self._token, component, expires)
 
     def metadata(self, component: str) -> tuple[tuple[str, str], ...]:
         """Metadata for a call to one of this sidecar's components."""

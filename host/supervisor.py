@@ -32,6 +32,8 @@ from flavorhost.protocol import DEFAULT_CALL_TIMEOUT_SECONDS
 logger = logging.getLogger(__name__)
 
 FlavorKey = tuple[StackComponentType, str]
+# How long a direct-access grant lasts; clients ask again before it expires.
+GRANT_SECONDS = 600.0
 ComponentKey = tuple[StackComponentType, str]
 
 
@@ -44,6 +46,18 @@ class Route:
     component: str
     # The component's call deadline in seconds (its own, or the default).
     timeout: float
+
+
+@dataclass(frozen=True)
+class DirectAccess:
+    """A grant to call a component's sidecar directly, or (sidecar None) advice to go through
+    the host."""
+
+    sidecar: SidecarProcess | None
+    grant: str
+    expires: float
+    timeout: float
+    failure: str
 
 
 class Supervisor:
@@ -150,6 +164,39 @@ class Supervisor:
         with self._lock:
             self._sidecars[key] = sidecar
         return sidecar
+
+    def open_direct(
+        self, kind: StackComponentType, name: str, failed_pid: int = 0, hung: bool = False
+    ) -> DirectAccess:
+        """Grants direct access to a component's sidecar (started and configured as needed),
+        after dealing with a failure a client reports on a previous grant."""
+        failure = self._reported_failure(failed_pid, hung, name) if failed_pid else ""
+        route = self.route(kind, name)
+        sidecar = route.sidecar
+        if sidecar.flavor.source_root:  # edits must reach the next call: keep the host's hop
+            return DirectAccess(None, "", 0.0, route.timeout, failure)
+        expires = time.time() + GRANT_SECONDS
+        return DirectAccess(sidecar, sidecar.grant(name, expires), expires, route.timeout, failure)
+
+    def _reported_failure(self, pid: int, hung: bool, component: str) -> str:
+        """Why the sidecar with `pid` failed a client's direct call ('' if it still serves)."""
+        sidecar = next((s for s in self.sidecars() if s.process.pid == pid), None)
+        if sidecar is None:
+            return ""
+        if hung:
+            self.kill_hung(sidecar)
+            return (
+                f"{sidecar.flavor.type.value} {component!r} did not answer within its call "
+                f"timeout, so flavorhost deemed its sidecar (pid {pid}) hung and killed it. Its "
+                f"log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
+            )
+        if not sidecar.died(within=1.0):
+            return ""
+        return (
+            f"{sidecar.flavor.type.value} {component!r} is unavailable: its sidecar (pid {pid}) "
+            f"died with exit code {sidecar.process.returncode} during the call; the next call "
+            f"restarts it. Its log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
+        )
 
     def kill_hung(self, sidecar: SidecarProcess) -> None:
         """Kills a sidecar that overran a call deadline; the next call counts the crash and

@@ -14,6 +14,8 @@ PROTOCOL_VERSION = 1
 
 COMPONENT_METADATA_KEY = "flavorhost-component"
 TOKEN_METADATA_KEY = "flavorhost-token"
+# A host-minted grant (sdk/grants.py) that lets a client call one component's sidecar directly.
+GRANT_METADATA_KEY = "flavorhost-grant"
 
 # Environment the host gives a sidecar.
 COOKIE_ENV = "FLAVORHOST_PLUGIN_COOKIE"

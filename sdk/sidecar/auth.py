@@ -1,4 +1,5 @@
-"""Only the host may call a sidecar: every call must carry the per-launch token."""
+"""Who may call a sidecar: the host (the per-launch token), or a client holding the host's grant
+for the component it calls (component services only, never Lifecycle)."""
 
 from __future__ import annotations
 
@@ -8,18 +9,28 @@ from typing import Any
 
 import grpc
 
-from flavorhost.protocol import TOKEN_METADATA_KEY
+from flavorhost import grants
+from flavorhost.protocol import COMPONENT_METADATA_KEY, GRANT_METADATA_KEY, TOKEN_METADATA_KEY
+
+# Services a grant never opens: only the host configures, releases and stops a sidecar.
+HOST_ONLY_PREFIX = "/flavorhost.v1.Lifecycle/"
 
 
 def _deny(request: Any, context: grpc.ServicerContext) -> Any:
-    context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or wrong flavorhost-token")
+    context.abort(
+        grpc.StatusCode.UNAUTHENTICATED,
+        "missing or wrong flavorhost-token, and no valid flavorhost-grant for this component; "
+        "ask the host for a new grant (Host/OpenComponent)",
+    )
 
 
 class TokenInterceptor(grpc.ServerInterceptor):
-    """Rejects calls whose `flavorhost-token` metadata is not this launch's token."""
+    """Rejects calls that carry neither this launch's token nor a valid grant for the component
+    they name."""
 
     def __init__(self, token: str) -> None:
         self._token = token.encode()
+        self._key = token
 
     def intercept_service(
         self,
@@ -30,6 +41,11 @@ class TokenInterceptor(grpc.ServerInterceptor):
         given = str(metadata.get(TOKEN_METADATA_KEY, "")).encode()
         handler = continuation(handler_call_details)
         if handler is None or hmac.compare_digest(given, self._token):
+            return handler
+        grant = str(metadata.get(GRANT_METADATA_KEY, ""))
+        component = str(metadata.get(COMPONENT_METADATA_KEY, ""))
+        opens = grant and not handler_call_details.method.startswith(HOST_ONLY_PREFIX)
+        if opens and grants.verify(self._key, component, grant):
             return handler
         # Answer with a handler of the same shape, so streaming calls are refused cleanly too.
         if handler.request_streaming and handler.response_streaming:

@@ -7,6 +7,36 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class OpenComponentRequest(_message.Message):
+    __slots__ = ("type", "name", "failed_pid", "failed_hung")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    FAILED_PID_FIELD_NUMBER: _ClassVar[int]
+    FAILED_HUNG_FIELD_NUMBER: _ClassVar[int]
+    type: _common_pb2.ComponentType
+    name: str
+    failed_pid: int
+    failed_hung: bool
+    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., failed_pid: _Optional[int] = ..., failed_hung: _Optional[bool] = ...) -> None: ...
+
+class ComponentAccess(_message.Message):
+    __slots__ = ("direct", "target", "grant", "expires", "pid", "call_timeout", "failure")
+    DIRECT_FIELD_NUMBER: _ClassVar[int]
+    TARGET_FIELD_NUMBER: _ClassVar[int]
+    GRANT_FIELD_NUMBER: _ClassVar[int]
+    EXPIRES_FIELD_NUMBER: _ClassVar[int]
+    PID_FIELD_NUMBER: _ClassVar[int]
+    CALL_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_FIELD_NUMBER: _ClassVar[int]
+    direct: bool
+    target: str
+    grant: str
+    expires: float
+    pid: int
+    call_timeout: float
+    failure: str
+    def __init__(self, direct: _Optional[bool] = ..., target: _Optional[str] = ..., grant: _Optional[str] = ..., expires: _Optional[float] = ..., pid: _Optional[int] = ..., call_timeout: _Optional[float] = ..., failure: _Optional[str] = ...) -> None: ...
+
 class RegisterFlavorRequest(_message.Message):
     __slots__ = ("type", "source", "source_root", "requirements", "python")
     TYPE_FIELD_NUMBER: _ClassVar[int]

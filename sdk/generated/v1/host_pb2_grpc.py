@@ -996,6 +996,11 @@ class HostStub:
                 request_serializer=flavorhost_dot_v1_dot_host__pb2.StopRequest.SerializeToString,
                 response_deserializer=flavorhost_dot_v1_dot_host__pb2.StopResponse.FromString,
                 _registered_method=True)
+        self.OpenComponent = channel.unary_unary(
+                '/flavorhost.v1.Host/OpenComponent',
+                request_serializer=flavorhost_dot_v1_dot_host__pb2.OpenComponentRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_host__pb2.ComponentAccess.FromString,
+                _registered_method=True)
 
 
 class HostServicer:
@@ -1016,6 +1021,16 @@ class HostServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def OpenComponent(self, request, context):
+        """Starts and configures a component's sidecar if needed, and grants the caller direct access
+        to it: the sidecar's address and a grant to send as `flavorhost-grant` metadata (with
+        `flavorhost-component`) on calls of the component's service. Clients on the host's machine
+        use it to skip the host's hop; everyone can keep calling through the host instead.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_HostServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -1028,6 +1043,11 @@ def add_HostServicer_to_server(servicer, server):
                     servicer.Stop,
                     request_deserializer=flavorhost_dot_v1_dot_host__pb2.StopRequest.FromString,
                     response_serializer=flavorhost_dot_v1_dot_host__pb2.StopResponse.SerializeToString,
+            ),
+            'OpenComponent': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenComponent,
+                    request_deserializer=flavorhost_dot_v1_dot_host__pb2.OpenComponentRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_host__pb2.ComponentAccess.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -1085,6 +1105,33 @@ class Host:
             '/flavorhost.v1.Host/Stop',
             flavorhost_dot_v1_dot_host__pb2.StopRequest.SerializeToString,
             flavorhost_dot_v1_dot_host__pb2.StopResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenComponent(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flavorhost.v1.Host/OpenComponent',
+            flavorhost_dot_v1_dot_host__pb2.OpenComponentRequest.SerializeToString,
+            flavorhost_dot_v1_dot_host__pb2.ComponentAccess.FromString,
             options,
             channel_credentials,
             insecure,

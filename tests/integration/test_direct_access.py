@@ -1,0 +1,114 @@
+"""Direct access: the host grants a client a sidecar's address and a grant for one component;
+the sidecar accepts exactly that (the component's own service, that component, until expiry)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+import grpc
+import pytest
+
+from flavorhost import Client, grants
+from flavorhost.enums import StackComponentType
+from flavorhost.generated.v1 import artifact_store_pb2 as pb
+from flavorhost.generated.v1 import (
+    artifact_store_pb2_grpc,
+    host_pb2,
+    host_pb2_grpc,
+    lifecycle_pb2,
+    lifecycle_pb2_grpc,
+)
+from flavorhost.home import host_address
+from flavorhost.protocol import COMPONENT_METADATA_KEY, GRANT_METADATA_KEY
+from flavorhost.wire import type_to_proto
+from tests.conftest import Cli
+
+ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+
+
+def _open(home: Path, name: str = "default", **failed: object) -> host_pb2.ComponentAccess:
+    with grpc.insecure_channel(host_address(home)) as channel:
+        request = host_pb2.OpenComponentRequest(
+            type=type_to_proto(ARTIFACT_STORE), name=name, **failed
+        )
+        access: host_pb2.ComponentAccess = host_pb2_grpc.HostStub(channel).OpenComponent(request)
+        return access
+
+
+def _exists(access: host_pb2.ComponentAccess, component: str, grant: str) -> bool:
+    with grpc.insecure_channel(access.target) as channel:
+        stub = artifact_store_pb2_grpc.ArtifactStoreStub(channel)
+        metadata = ((COMPONENT_METADATA_KEY, component), (GRANT_METADATA_KEY, grant))
+        return bool(stub.Exists(pb.ExistsRequest(path="."), metadata=metadata, timeout=30).exists)
+
+
+def test_a_grant_opens_its_component_on_the_sidecar(client: Client, home: Path) -> None:
+    access = _open(home)
+    assert access.direct and access.target.startswith("unix://") and access.pid > 0
+    assert access.expires > time.time() + 60 and access.call_timeout == 300
+    assert _exists(access, "default", access.grant)
+    assert client.host_status().sidecars[0].pid == access.pid
+
+
+def test_a_grant_opens_nothing_else(client: Client, home: Path) -> None:
+    client.register_component(ARTIFACT_STORE, "other", "local", config={"path": str(home / "o")})
+    access = _open(home)
+    refused = {
+        "another component": lambda: _exists(access, "other", access.grant),
+        "a forged grant": lambda: _exists(access, "default", access.grant[:-4] + "0000"),
+        "an expired grant": lambda: _exists(
+            access, "default", "1000." + access.grant.partition(".")[2]
+        ),
+        "no grant": lambda: _exists(access, "default", ""),
+    }
+    for what, attempt in refused.items():
+        with pytest.raises(grpc.RpcError) as caught:
+            attempt()
+        assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED, what
+        assert "Host/OpenComponent" in str(caught.value.details()), what
+    with grpc.insecure_channel(access.target) as channel, pytest.raises(grpc.RpcError) as caught:
+        lifecycle_pb2_grpc.LifecycleStub(channel).Shutdown(
+            lifecycle_pb2.ShutdownRequest(),
+            metadata=((COMPONENT_METADATA_KEY, "default"), (GRANT_METADATA_KEY, access.grant)),
+        )
+    assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED  # only the host stops it
+
+
+def test_a_reported_death_is_explained_and_the_sidecar_restarted(
+    client: Client, home: Path
+) -> None:
+    first = _open(home)
+    os.kill(first.pid, signal.SIGKILL)
+    again = _open(home, failed_pid=first.pid)
+    assert "died with exit code -9" in again.failure and again.pid != first.pid
+    assert _exists(again, "default", again.grant)
+    with pytest.raises(grpc.RpcError):  # the dead sidecar's grants died with it
+        _exists(again, "default", first.grant)
+
+
+def test_a_reported_hang_kills_the_sidecar(client: Client, home: Path) -> None:
+    first = _open(home)
+    again = _open(home, failed_pid=first.pid, failed_hung=True)
+    assert "deemed its sidecar" in again.failure and "hung" in again.failure
+    assert again.pid != first.pid and _exists(again, "default", again.grant)
+
+
+def test_flavors_from_a_source_root_stay_behind_the_host(cli: Cli, home: Path) -> None:
+    cli(
+        "artifact-store", "flavor", "register", "flavors.file_url_flavor.FileUrlArtifactStoreFlavor"
+    )
+    cli("artifact-store", "register", "mine", "--flavor=file_url", f"--path=file://{home}/mine")
+    access = _open(home, "mine")
+    assert not access.direct and not access.grant and access.call_timeout == 300
+
+
+def test_grants_are_bound_to_key_component_and_time() -> None:
+    grant = grants.mint("key", "c", time.time() + 10)
+    assert grants.verify("key", "c", grant)
+    assert not grants.verify("other key", "c", grant)
+    assert not grants.verify("key", "d", grant)
+    assert not grants.verify("key", "c", grant, now=time.time() + 20)
+    assert not grants.verify("key", "c", "garbage")
