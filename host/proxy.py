@@ -66,6 +66,13 @@ def _client_timeout(context: grpc.ServicerContext) -> float | None:
     return None if remaining is None or remaining > NO_DEADLINE_SECONDS else remaining
 
 
+def _released(error: grpc.RpcError) -> bool:
+    """Whether the sidecar refused the call because it no longer holds the component (released
+    after a config change that raced with the call): nothing ran, so it may be sent again."""
+    info = errors.error_info(error)
+    return info is not None and info.reason == "COMPONENT_NOT_CONFIGURED"
+
+
 class ComponentProxy(grpc.GenericRpcHandler):
     """Forwards component calls to the right sidecar without decoding them."""
 
@@ -134,6 +141,15 @@ class ComponentProxy(grpc.GenericRpcHandler):
             ),
         )
 
+    def _replaced_twice(self, route: Route, context: grpc.ServicerContext) -> NoReturn:
+        errors.abort(
+            context,
+            errors.ComponentUnavailableError(
+                f"the sidecar of {route.component!r} was replaced twice while the call started "
+                "(it keeps dying); try again, or see `flavorhost host status`"
+            ),
+        )
+
     def _relay(self, route: Route, context: grpc.ServicerContext, error: grpc.RpcError) -> None:
         """Ends the client's call: a dead sidecar as ComponentUnavailableError quoting its log,
         anything else with the sidecar's status, details and trailers unchanged."""
@@ -166,13 +182,21 @@ class ComponentProxy(grpc.GenericRpcHandler):
                         return self._watched_unary(callable_, request, route, method, context)
                     response: bytes = callable_(request, metadata=route.metadata, timeout=timeout)
                     return response
+                except ValueError:  # the channel closed: another call replaced a dead sidecar
+                    if attempt == 2:
+                        self._replaced_twice(route, context)
+                    route = self._route(method, context)
+                    continue
                 except grpc.RpcError as error:
                     call: Any = error
                     expired = call.code() == grpc.StatusCode.DEADLINE_EXCEEDED
                     if ours and expired and errors.error_info(error) is None:
                         self._hung(route, method, context)
-                    if attempt == 1 and method.idempotent and self._sidecar_died(route, error):
-                        logger.info("retrying %s after its sidecar died", method.path)
+                    died = method.idempotent and self._sidecar_died(route, error)
+                    if attempt == 1 and (died or _released(error)):
+                        logger.info(
+                            "retrying %s: its sidecar died or dropped its component", method.path
+                        )
                         route = self._route(method, context)
                         continue
                     self._relay(route, context, error)
@@ -220,7 +244,16 @@ class ComponentProxy(grpc.GenericRpcHandler):
                 watched = self._stall_watch.watch(route.timeout, on_stall)
                 if method.client_streaming:
                     request = watched.requests(request)
-                call = callable_(request, metadata=route.metadata, timeout=_client_timeout(context))
+                try:
+                    call = callable_(
+                        request, metadata=route.metadata, timeout=_client_timeout(context)
+                    )
+                except ValueError:  # the channel closed: another call replaced a dead sidecar
+                    self._stall_watch.unwatch(watched)
+                    if attempt == 2:
+                        self._replaced_twice(route, context)
+                    route = self._route(method, context)
+                    continue
                 watched.call = call
                 context.add_callback(call.cancel)
                 sent = False
@@ -234,9 +267,12 @@ class ComponentProxy(grpc.GenericRpcHandler):
                         self._hung(route, method, context)
                     # A read-only stream that sent nothing yet can start over; once bytes went
                     # out, the client resumes from its own offset (RemoteReader does).
-                    retry = attempt == 1 and method.idempotent and not sent
-                    if retry and self._sidecar_died(route, error):
-                        logger.info("retrying %s after its sidecar died", method.path)
+                    fresh = attempt == 1 and not sent and not method.client_streaming
+                    died = method.idempotent and self._sidecar_died(route, error)
+                    if fresh and (died or _released(error)):
+                        logger.info(
+                            "retrying %s: its sidecar died or dropped its component", method.path
+                        )
                         route = self._route(method, context)
                         continue
                     self._relay(route, context, error)

@@ -243,17 +243,23 @@ class Registry:
         )
         with self._transaction() as db:
             self.get_flavor(kind, flavor)
-            if self._component_row(db, kind, name) is not None:
-                raise EntityExistsError(
-                    f"a {_label(kind)} named {name!r} exists already; choose another name, or "
-                    f"change it with `flavorhost {kind.cli_name} update {name} --FIELD=VALUE`"
-                )
+            self.check_component_name_free(kind, name)
             db.execute(
                 "INSERT INTO components (id, type, name, flavor, config, created, updated, "
                 "call_timeout) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (record.id, kind.value, name, flavor, json.dumps(config), now, now, call_timeout),
             )
         return record
+
+    def check_component_name_free(self, kind: StackComponentType, name: str) -> None:
+        """EntityExistsError if a component of this type has the name."""
+        with self._lock:
+            taken = self._component_row(self._db, kind, name) is not None
+        if taken:
+            raise EntityExistsError(
+                f"a {_label(kind)} named {name!r} exists already; choose another name, or "
+                f"change it with `flavorhost {kind.cli_name} update {name} --FIELD=VALUE`"
+            )
 
     @staticmethod
     def _component_row(db: sqlite3.Connection, kind: StackComponentType, name: str) -> Any:

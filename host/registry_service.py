@@ -82,6 +82,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         self._loader = loader
         self._supervisor = supervisor
         self._environments = environments
+        self._registering = threading.Lock()
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -271,12 +272,17 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     def RegisterComponent(self, request: pb.RegisterComponentRequest, context: Any) -> pb.Component:
         kind = required_type(request.type)
         check_call_timeout(request.call_timeout)  # before _validated() may store secrets
-        config = self._validated(
-            kind, request.name, request.flavor, {}, dict(request.values), request.config_json
-        )
-        component = self._registry.add_component(
-            kind, request.name, request.flavor, config, request.call_timeout
-        )
+        # The name is checked before literal secret values are stored: they go into the secret
+        # named after the component, which belongs to the existing component of that name, if
+        # any. The lock keeps two registrations of one new name from both getting that far.
+        with self._registering:
+            self._registry.check_component_name_free(kind, request.name)
+            config = self._validated(
+                kind, request.name, request.flavor, {}, dict(request.values), request.config_json
+            )
+            component = self._registry.add_component(
+                kind, request.name, request.flavor, config, request.call_timeout
+            )
         return self._component_message(component)
 
     @servicer_errors
@@ -320,7 +326,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     ) -> pb.DeleteComponentResponse:
         kind = required_type(request.type)
         self._registry.delete_component(kind, request.name)
-        self._supervisor.forget(kind, request.name, release=True)
+        self._supervisor.forget(kind, request.name)
         return pb.DeleteComponentResponse()
 
     # --- stacks -----------------------------------------------------------------------------

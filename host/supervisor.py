@@ -207,14 +207,15 @@ class Supervisor:
             )
             sidecar.kill()
 
-    def forget(self, kind: StackComponentType, component_name: str, release: bool = False) -> None:
-        """Drops a component's route after an update (the next call reconfigures it), or after a
-        delete with `release` (its sidecar forgets it)."""
+    def forget(self, kind: StackComponentType, component_name: str) -> None:
+        """Drops a component after an update or a delete: its route (the next call reconfigures
+        it), and its instance in the sidecar, so that direct clients holding a grant notice too
+        (their next call gets COMPONENT_NOT_CONFIGURED and renews its grant)."""
         key = (kind, component_name)
         with self._lock:
             self._generations[key] = self._generations.get(key, 0) + 1
             route = self._routes.pop(key, None)
-        if route is not None and release:
+        if route is not None:
             route.sidecar.release(component_name)
 
     def _record_crash(self, key: FlavorKey, exit_code: int | None) -> None:

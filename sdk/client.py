@@ -33,6 +33,7 @@ from flavorhost.models import (
 )
 from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
 from flavorhost.wire import type_to_proto
 
@@ -42,9 +43,11 @@ T = TypeVar("T")
 class Stack:
     """A stack as pipeline code sees it: one proxy per component type."""
 
-    def __init__(self, model: StackModel, channel: grpc.Channel) -> None:
+    def __init__(self, model: StackModel, channel: grpc.Channel, local: bool = True) -> None:
         self.model = model
         self._channel = channel
+        # Whether the host runs on this machine, so its sidecars can be called directly.
+        self._local = local
 
     @property
     def name(self) -> str:
@@ -65,7 +68,7 @@ class Stack:
     def artifact_store(self) -> ArtifactStoreProxy:
         """The stack's artifact store."""
         return ArtifactStoreProxy(
-            self.model.components[StackComponentType.ARTIFACT_STORE], self._channel
+            self.model.components[StackComponentType.ARTIFACT_STORE], self._channel, self._local
         )
 
     def __repr__(self) -> str:
@@ -81,6 +84,7 @@ class Client:
     def __init__(self, home: Path | None = None, autostart: bool = True) -> None:
         self.home = home or flavorhost_home()
         self._channel = connect(self.home, autostart=autostart)
+        self._local = RemoteHost.from_environment() is None
         self._registry = host_pb2_grpc.RegistryStub(self._channel)
         self._host = host_pb2_grpc.HostStub(self._channel)
         self._secrets = host_pb2_grpc.SecretsStub(self._channel)
@@ -107,7 +111,7 @@ class Client:
     @property
     def active_stack(self) -> Stack:
         """The active stack, with a proxy per component."""
-        return Stack(self.get_stack(), self._channel)
+        return Stack(self.get_stack(), self._channel, self._local)
 
     def get_stack(self, name: str = "") -> StackModel:
         """A stack, or the active one."""

@@ -81,6 +81,12 @@ class ComponentTimeoutError(ComponentUnavailableError, TimeoutError):
     reason = "COMPONENT_TIMEOUT"
 
 
+class ComponentNotConfiguredError(ComponentUnavailableError):
+    """The sidecar does not hold the component a call names (nothing ran); see the reason."""
+
+    reason = "COMPONENT_NOT_CONFIGURED"
+
+
 class LimitExceededError(FlavorhostError):
     """A request exceeded a limit of the host or sidecar (message size, concurrent calls)."""
 
@@ -164,6 +170,9 @@ REASONS: dict[str, Reason] = {
     "COMPONENT_TIMEOUT": Reason(grpc.StatusCode.DEADLINE_EXCEEDED, _plain(ComponentTimeoutError)),
     "LIMIT_EXCEEDED": Reason(grpc.StatusCode.RESOURCE_EXHAUSTED, _plain(LimitExceededError)),
     "MALFORMED_REQUEST": Reason(grpc.StatusCode.INVALID_ARGUMENT, _plain(MalformedRequestError)),
+    "COMPONENT_NOT_CONFIGURED": Reason(
+        grpc.StatusCode.FAILED_PRECONDITION, _plain(ComponentNotConfiguredError)
+    ),
     "FILE_CHANGED": Reason(
         grpc.StatusCode.FAILED_PRECONDITION, _os_error(FileChangedError, errno_codes.ESTALE)
     ),

@@ -14,11 +14,7 @@ from flavorhost.errors import REASONS, raise_from_rpc_error
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
 from flavorhost.models import ComponentModel, ConfigView
-from flavorhost.protocol import (
-    CLIENT_DEADLINE_MARGIN_SECONDS,
-    COMPONENT_METADATA_KEY,
-    DEFAULT_CALL_TIMEOUT_SECONDS,
-)
+from flavorhost.proxies.component_link import ComponentLink
 from flavorhost.proxies.remote_files import open_remote
 
 PathLike = str | os.PathLike[str]
@@ -36,16 +32,25 @@ def _stat_result(message: pb.FileStat) -> os.stat_result:
 class ArtifactStoreProxy:
     """An artifact store component, as pipeline code uses it; every call goes through the host."""
 
-    def __init__(self, component: ComponentModel, channel: grpc.Channel) -> None:
+    def __init__(
+        self, component: ComponentModel, channel: grpc.Channel, direct: bool = True
+    ) -> None:
         if component.type != StackComponentType.ARTIFACT_STORE:
             raise ValueError(
                 f"{component.name!r} is a {component.type.value}, not an artifact store"
             )
         self._component = component
-        self._stub = artifact_store_pb2_grpc.ArtifactStoreStub(channel)
-        self._metadata = ((COMPONENT_METADATA_KEY, component.name),)
-        call_timeout = component.call_timeout or DEFAULT_CALL_TIMEOUT_SECONDS
-        self._deadline = call_timeout + CLIENT_DEADLINE_MARGIN_SECONDS
+        # Unary calls go straight to the sidecar when the host grants it (`direct`: the host
+        # runs on this machine); streams go through the host.
+        self._link = ComponentLink(
+            channel,
+            component,
+            artifact_store_pb2_grpc.ArtifactStoreStub,
+            pb.DESCRIPTOR.services_by_name["ArtifactStore"],
+            direct,
+        )
+        host = self._link.via_host()
+        self._stub, self._metadata = host.stub, host.metadata
 
     @property
     def name(self) -> str:
@@ -80,11 +85,8 @@ class ArtifactStoreProxy:
     def __repr__(self) -> str:
         return f"ArtifactStoreProxy(name={self.name!r}, flavor={self.flavor!r})"
 
-    def _call(self, method: Callable[..., Any], request: Any) -> Any:
-        try:
-            return method(request, metadata=self._metadata, timeout=self._deadline)
-        except grpc.RpcError as error:
-            raise_from_rpc_error(error)
+    def _call(self, method: str, request: Any) -> Any:
+        return self._link.call(method, request)
 
     # --- the BaseArtifactStore interface ----------------------------------------------------
 
@@ -100,53 +102,53 @@ class ArtifactStoreProxy:
     def copyfile(self, src: PathLike, dst: PathLike, overwrite: bool = False) -> None:
         """Copies a file; FileExistsError if `dst` exists and `overwrite` is false."""
         request = pb.CopyFileRequest(src=os.fspath(src), dst=os.fspath(dst), overwrite=overwrite)
-        self._call(self._stub.CopyFile, request)
+        self._call("CopyFile", request)
 
     def exists(self, path: PathLike) -> bool:
         """Whether a path exists."""
-        return bool(self._call(self._stub.Exists, pb.ExistsRequest(path=os.fspath(path))).exists)
+        return bool(self._call("Exists", pb.ExistsRequest(path=os.fspath(path))).exists)
 
     def glob(self, pattern: PathLike) -> list[str]:
         """Paths that match a glob pattern."""
-        return list(self._call(self._stub.Glob, pb.GlobRequest(pattern=os.fspath(pattern))).paths)
+        return list(self._call("Glob", pb.GlobRequest(pattern=os.fspath(pattern))).paths)
 
     def isdir(self, path: PathLike) -> bool:
         """Whether a path is a directory."""
-        return bool(self._call(self._stub.IsDir, pb.IsDirRequest(path=os.fspath(path))).is_dir)
+        return bool(self._call("IsDir", pb.IsDirRequest(path=os.fspath(path))).is_dir)
 
     def listdir(self, path: PathLike) -> list[str]:
         """Entry names of a directory."""
-        return list(self._call(self._stub.ListDir, pb.ListDirRequest(path=os.fspath(path))).names)
+        return list(self._call("ListDir", pb.ListDirRequest(path=os.fspath(path))).names)
 
     def makedirs(self, path: PathLike) -> None:
         """Creates a directory and its parents; an existing directory is fine."""
-        self._call(self._stub.MakeDirs, pb.MakeDirsRequest(path=os.fspath(path)))
+        self._call("MakeDirs", pb.MakeDirsRequest(path=os.fspath(path)))
 
     def mkdir(self, path: PathLike) -> None:
         """Creates one directory."""
-        self._call(self._stub.MkDir, pb.MkDirRequest(path=os.fspath(path)))
+        self._call("MkDir", pb.MkDirRequest(path=os.fspath(path)))
 
     def remove(self, path: PathLike) -> None:
         """Removes a file."""
-        self._call(self._stub.Remove, pb.RemoveRequest(path=os.fspath(path)))
+        self._call("Remove", pb.RemoveRequest(path=os.fspath(path)))
 
     def rename(self, src: PathLike, dst: PathLike, overwrite: bool = False) -> None:
         """Renames a file or directory; FileExistsError if `dst` exists and not `overwrite`."""
         request = pb.RenameRequest(src=os.fspath(src), dst=os.fspath(dst), overwrite=overwrite)
-        self._call(self._stub.Rename, request)
+        self._call("Rename", request)
 
     def rmtree(self, path: PathLike) -> None:
         """Removes a directory and everything below it."""
-        self._call(self._stub.RmTree, pb.RmTreeRequest(path=os.fspath(path)))
+        self._call("RmTree", pb.RmTreeRequest(path=os.fspath(path)))
 
     def stat(self, path: PathLike) -> os.stat_result:
         """Facts about a path, as an os.stat_result (fields a flavor cannot tell are 0)."""
-        response = self._call(self._stub.Stat, pb.StatRequest(path=os.fspath(path)))
+        response = self._call("Stat", pb.StatRequest(path=os.fspath(path)))
         return _stat_result(response.stat)
 
     def size(self, path: PathLike) -> int:
         """The size of a file in bytes."""
-        return int(self._call(self._stub.Size, pb.SizeRequest(path=os.fspath(path))).size)
+        return int(self._call("Size", pb.SizeRequest(path=os.fspath(path))).size)
 
     def walk(
         self,

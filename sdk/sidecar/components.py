@@ -69,7 +69,7 @@ class ComponentTable:
         name = str(metadata.get(COMPONENT_METADATA_KEY, ""))
         component = self._components.get(name)
         if component is None:
-            raise errors.ComponentUnavailableError(
+            raise errors.ComponentNotConfiguredError(
                 f"component {name!r} is not configured in this sidecar; the host configures "
                 "components before calling them"
             )

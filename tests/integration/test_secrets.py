@@ -226,3 +226,28 @@ def test_values_can_come_from_files_instead_of_argv(cli: Cli, tmp_path: Path) ->
     cli("secret", "create", "filed", f"--token=@{tmp_path / 'token.txt'}")
     assert "from-a-file" in cli("secret", "describe", "filed", "--reveal").stdout
     assert "cannot read" in cli("secret", "update", "filed", "--token=@/no/such", ok=False).stderr
+
+
+def test_a_refused_duplicate_registration_leaves_the_secret_alone(
+    token_cli: Cli, home: Path
+) -> None:
+    token_cli(
+        "artifact-store",
+        "register",
+        "dup",
+        "--flavor=token_store",
+        f"--path=file://{home}/dup",
+        "--token=original",
+    )
+    refused = token_cli(
+        "artifact-store",
+        "register",
+        "dup",
+        "--flavor=token_store",
+        f"--path=file://{home}/other",
+        "--token=intruder",
+        ok=False,
+    )
+    assert "exists already" in refused.stderr
+    revealed = token_cli("secret", "describe", "artifact_store-dup", "--reveal").stdout
+    assert "original" in revealed and "intruder" not in revealed

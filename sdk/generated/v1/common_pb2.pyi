@@ -41,6 +41,7 @@ class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     LIMIT_EXCEEDED: _ClassVar[ErrorReason]
     MALFORMED_REQUEST: _ClassVar[ErrorReason]
     FILE_CHANGED: _ClassVar[ErrorReason]
+    COMPONENT_NOT_CONFIGURED: _ClassVar[ErrorReason]
 COMPONENT_TYPE_UNSPECIFIED: ComponentType
 ORCHESTRATOR: ComponentType
 ARTIFACT_STORE: ComponentType
@@ -73,3 +74,4 @@ COMPONENT_TIMEOUT: ErrorReason
 LIMIT_EXCEEDED: ErrorReason
 MALFORMED_REQUEST: ErrorReason
 FILE_CHANGED: ErrorReason
+COMPONENT_NOT_CONFIGURED: ErrorReason
