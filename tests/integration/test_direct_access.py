@@ -13,6 +13,7 @@ import pytest
 
 from flavorhost import Client, grants
 from flavorhost.enums import StackComponentType
+from flavorhost.errors import ComponentTimeoutError, ComponentUnavailableError
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import (
     artifact_store_pb2_grpc,
@@ -22,6 +23,7 @@ from flavorhost.generated.v1 import (
     lifecycle_pb2_grpc,
 )
 from flavorhost.home import host_address
+from flavorhost.host_connection import wait_until_stopped
 from flavorhost.protocol import COMPONENT_METADATA_KEY, GRANT_METADATA_KEY
 from flavorhost.wire import type_to_proto
 from tests.conftest import Cli
@@ -112,3 +114,59 @@ def test_grants_are_bound_to_key_component_and_time() -> None:
     assert not grants.verify("key", "d", grant)
     assert not grants.verify("key", "c", grant, now=time.time() + 20)
     assert not grants.verify("key", "c", "garbage")
+
+
+# --- the SDK's use of it ---------------------------------------------------------------------
+
+
+def test_unary_calls_skip_the_host(client: Client) -> None:
+    store = client.active_stack.artifact_store
+    assert store.exists(".")
+    host = client.host_status().pid
+    os.kill(host, signal.SIGSTOP)  # a frozen host cannot forward anything
+    try:
+        store.makedirs("direct")
+        assert store.isdir("direct") and "direct" in store.listdir(".")
+    finally:
+        os.kill(host, signal.SIGCONT)
+
+
+def test_a_direct_call_after_a_death_is_retried_or_explained(client: Client) -> None:
+    store = client.active_stack.artifact_store
+    assert store.exists(".")
+    os.kill(client.host_status().sidecars[0].pid, signal.SIGKILL)
+    assert store.exists(".")  # read-only: retried on the new sidecar
+    os.kill(client.host_status().sidecars[0].pid, signal.SIGKILL)
+    with pytest.raises(ComponentUnavailableError) as caught:
+        store.makedirs("after-death")  # it changes things: never retried silently
+    assert "died with exit code -9" in str(caught.value)
+    store.makedirs("after-death")  # the next call works
+
+
+def test_a_direct_call_to_a_hung_sidecar_times_out_and_it_is_replaced(
+    client: Client, home: Path
+) -> None:
+    client.register_component(
+        ARTIFACT_STORE, "quick", "local", config={"path": str(home / "quick")}, call_timeout=1
+    )
+    client.register_stack("quick", {ARTIFACT_STORE: "quick"})
+    client.activate_stack("quick")
+    store = client.active_stack.artifact_store
+    store.makedirs(".")
+    hung = client.host_status().sidecars[0].pid
+    os.kill(hung, signal.SIGSTOP)  # a sidecar that stops answering
+    with pytest.raises(ComponentTimeoutError) as caught:
+        store.exists(".")
+    assert "did not answer Exists within its call timeout of 1s" in str(caught.value)
+    assert wait_until_stopped(hung, timeout=10), "the hung sidecar was not killed"
+    assert store.exists(".")
+
+
+def test_direct_clients_see_config_updates(client: Client, home: Path) -> None:
+    store = client.active_stack.artifact_store
+    assert not store.exists("marker")
+    other = home / "other-root"
+    other.mkdir()
+    (other / "marker").write_text("x")
+    client.update_component(ARTIFACT_STORE, "default", values={"path": str(other)})
+    assert store.exists(str(other / "marker")) and store.exists("marker")
