@@ -10,6 +10,7 @@ meaningful even on a noisy shared machine; absolute times are not. See bench/REA
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import multiprocessing
 import os
@@ -42,6 +43,7 @@ from flavorhost.host.registry import ComponentRecord, FlavorRecord
 from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host_connection import is_running, wait_until_stopped
 from flavorhost.protocol import CHUNK_SIZE
+from flavorhost.proxies.component_link import DIRECT_ENV
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIB = 1 << 20
@@ -161,8 +163,11 @@ class OneHop:
         shutil.rmtree(self._sockets, ignore_errors=True)
 
 
-def bench_latency(report: Report, sizes: Sizes, root: Path, one_hop: OneHop, proxy: Any) -> None:
-    """exists/stat/listdir: in process, one hop to the sidecar, through the host (SDK proxy)."""
+def bench_latency(
+    report: Report, sizes: Sizes, root: Path, one_hop: OneHop, proxy: Any, via_host: Any
+) -> None:
+    """exists/stat/listdir: in process, one hop to the sidecar, the SDK proxy as users call it
+    (direct to the sidecar with the host's grant), and the SDK proxy forced through the host."""
     (root / "probe").mkdir(exist_ok=True)
     for index in range(20):
         (root / "probe" / f"f{index}").write_bytes(b"x")
@@ -174,28 +179,23 @@ def bench_latency(report: Report, sizes: Sizes, root: Path, one_hop: OneHop, pro
         type=ARTIFACT_STORE,
     )
     file, folder = "probe/f0", "probe"
-    rows = {
-        "exists": (
-            lambda: local.exists(file),
-            lambda: one_hop.exists(file),
-            lambda: proxy.exists(file),
-        ),
-        "stat": (lambda: local.stat(file), lambda: one_hop.stat(file), lambda: proxy.stat(file)),
-        "listdir": (
-            lambda: local.listdir(folder),
-            lambda: one_hop.listdir(folder),
-            lambda: proxy.listdir(folder),
-        ),
+    checks: dict[str, Callable[[Any], Any]] = {
+        "exists": lambda store: store.exists(file),
+        "stat": lambda store: store.stat(file),
+        "listdir": lambda store: store.listdir(folder),
     }
-    for name, (in_process, hop, proxied) in rows.items():
+    targets = {"in_process": local, "one_hop": one_hop, "proxied": proxy, "via_host": via_host}
+    for name, check in checks.items():
         row: dict[str, Any] = {"call": name}
-        for label, call in (("in_process", in_process), ("one_hop", hop), ("proxied", proxied)):
+        for label, store in targets.items():
+            call = functools.partial(check, store)
             samples = timed(call, sizes.calls)
             row[label] = {
                 "p50_ms": percentile(samples, 0.5) * 1e3,
                 "p99_ms": percentile(samples, 0.99) * 1e3,
             }
         row["proxied_vs_one_hop_p50"] = row["proxied"]["p50_ms"] / row["one_hop"]["p50_ms"]
+        row["via_host_vs_one_hop_p50"] = row["via_host"]["p50_ms"] / row["one_hop"]["p50_ms"]
         report.latency.append(row)
         print(f"latency {name}: {json.dumps(row)}", flush=True)
 
@@ -432,15 +432,16 @@ def markdown(report: Report) -> str:
         "",
         "## Per-call latency (ms)",
         "",
-        "| call | in process p50 | p99 | one hop p50 | p99 | proxied p50 | p99 "
-        "| proxied / one hop |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| call | in process p50 | p99 | one hop p50 | p99 | proxied p50 | p99 | via host p50 "
+        "| p99 | proxied / one hop | via host / one hop |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in report.latency:
         cells = [row["call"]]
-        for label in ("in_process", "one_hop", "proxied"):
+        for label in ("in_process", "one_hop", "proxied", "via_host"):
             cells += [f"{row[label]['p50_ms']:.3f}", f"{row[label]['p99_ms']:.3f}"]
         cells.append(f"{row['proxied_vs_one_hop_p50']:.2f}x")
+        cells.append(f"{row['via_host_vs_one_hop_p50']:.2f}x")
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
@@ -510,8 +511,11 @@ def run(sizes: Sizes, results: Path) -> Report:
         root = home / "local_stores" / "default"
         proxy = client.active_stack.artifact_store
         proxy.exists("x")
+        os.environ[DIRECT_ENV] = "0"
+        via_host = client.active_stack.artifact_store
+        del os.environ[DIRECT_ENV]
         one_hop = OneHop(root, home)
-        bench_latency(report, sizes, root, one_hop, proxy)
+        bench_latency(report, sizes, root, one_hop, proxy, via_host)
         bench_streaming(report, sizes, root, one_hop, proxy)
         one_hop.close()
         one_hop = None

@@ -316,8 +316,8 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             request.config_json,
         )
         updated = self._registry.update_component(kind, request.name, config, call_timeout)
-        self._supervisor.forget(kind, request.name)
         self._supervisor.reset_failure(kind, current.flavor)
+        self._supervisor.reconfigure(kind, request.name)
         return self._component_message(updated)
 
     @servicer_errors

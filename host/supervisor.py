@@ -85,7 +85,7 @@ class Supervisor:
         self._crashes: dict[FlavorKey, CrashHistory] = {}
         self._starting: dict[FlavorKey, threading.Lock] = {}
         self._routes: dict[ComponentKey, Route] = {}
-        # Bumped by forget(): a route computed before a change is never cached after it.
+        # Bumped on every change: a route computed before a change is never cached after it.
         self._generations: dict[ComponentKey, int] = {}
         self._lock = threading.RLock()
 
@@ -208,15 +208,30 @@ class Supervisor:
             sidecar.kill()
 
     def forget(self, kind: StackComponentType, component_name: str) -> None:
-        """Drops a component after an update or a delete: its route (the next call reconfigures
-        it), and its instance in the sidecar, so that direct clients holding a grant notice too
-        (their next call gets COMPONENT_NOT_CONFIGURED and renews its grant)."""
+        """Drops a deleted component: its route, and its instance in the sidecar (direct clients
+        holding a grant then get COMPONENT_NOT_CONFIGURED)."""
+        route = self._drop_route(kind, component_name)
+        if route is not None:
+            route.sidecar.release(component_name)
+
+    def reconfigure(self, kind: StackComponentType, component_name: str) -> None:
+        """Gives a running sidecar a component's new config now, after an update, so that every
+        call from then on (through the host or direct) sees it; if the new config does not work,
+        the sidecar drops the component and calls report why."""
+        route = self._drop_route(kind, component_name)
+        if route is None or not route.sidecar.alive:
+            return
+        try:
+            self.route(kind, component_name)
+        except Exception as error:  # the calls will report it; the update itself stands
+            logger.warning("component %r did not take its new config: %s", component_name, error)
+            route.sidecar.release(component_name)
+
+    def _drop_route(self, kind: StackComponentType, component_name: str) -> Route | None:
         key = (kind, component_name)
         with self._lock:
             self._generations[key] = self._generations.get(key, 0) + 1
-            route = self._routes.pop(key, None)
-        if route is not None:
-            route.sidecar.release(component_name)
+            return self._routes.pop(key, None)
 
     def _record_crash(self, key: FlavorKey, exit_code: int | None) -> None:
         """Counts a crash (or a failed start) and marks a crash loop."""
@@ -256,10 +271,10 @@ class Supervisor:
             history.reset()
 
     def forget_secret_users(self, secret: str) -> None:
-        """Drops the routes of components whose config references a secret that changed."""
+        """Reconfigures the components whose config references a secret that changed."""
         for component in self._registry.list_components():
             if secret in referenced_secrets(component.config):
-                self.forget(component.type, component.name)
+                self.reconfigure(component.type, component.name)
 
     def forget_flavor(self, kind: StackComponentType, flavor: str) -> None:
         """Stops a flavor's sidecar (after the flavor was re-registered or deleted)."""

@@ -106,6 +106,12 @@ class ComponentLink:
                 return getattr(target.stub, method)(
                     request, metadata=target.metadata, timeout=target.timeout
                 )
+            except ValueError:
+                # Another thread closed this channel after the sidecar was replaced; the call
+                # was never sent.
+                if target.pid is None:
+                    raise
+                target = self._target()
             except grpc.RpcError as error:
                 if target.pid is None:
                     errors.raise_from_rpc_error(error)
