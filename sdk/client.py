@@ -33,6 +33,7 @@ from flavorhost.models import (
 )
 from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.proxies.component_link import SidecarChannels
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
 from flavorhost.wire import type_to_proto
@@ -43,11 +44,16 @@ T = TypeVar("T")
 class Stack:
     """A stack as pipeline code sees it: one proxy per component type."""
 
-    def __init__(self, model: StackModel, channel: grpc.Channel, local: bool = True) -> None:
+    def __init__(
+        self,
+        model: StackModel,
+        channel: grpc.Channel,
+        sidecar_channels: SidecarChannels | None = None,
+    ) -> None:
         self.model = model
         self._channel = channel
-        # Whether the host runs on this machine, so its sidecars can be called directly.
-        self._local = local
+        # The client's direct channels to sidecars; None when the host is not on this machine.
+        self._sidecar_channels = sidecar_channels
 
     @property
     def name(self) -> str:
@@ -68,7 +74,9 @@ class Stack:
     def artifact_store(self) -> ArtifactStoreProxy:
         """The stack's artifact store."""
         return ArtifactStoreProxy(
-            self.model.components[StackComponentType.ARTIFACT_STORE], self._channel, self._local
+            self.model.components[StackComponentType.ARTIFACT_STORE],
+            self._channel,
+            self._sidecar_channels,
         )
 
     def __repr__(self) -> str:
@@ -84,13 +92,16 @@ class Client:
     def __init__(self, home: Path | None = None, autostart: bool = True) -> None:
         self.home = home or flavorhost_home()
         self._channel = connect(self.home, autostart=autostart)
-        self._local = RemoteHost.from_environment() is None
+        local = RemoteHost.from_environment() is None
+        self._sidecar_channels = SidecarChannels() if local else None
         self._registry = host_pb2_grpc.RegistryStub(self._channel)
         self._host = host_pb2_grpc.HostStub(self._channel)
         self._secrets = host_pb2_grpc.SecretsStub(self._channel)
 
     def close(self) -> None:
-        """Closes the connection."""
+        """Closes the connection, and the proxies' direct connections to sidecars."""
+        if self._sidecar_channels is not None:
+            self._sidecar_channels.close()
         self._channel.close()
 
     def __enter__(self) -> Client:
@@ -111,7 +122,7 @@ class Client:
     @property
     def active_stack(self) -> Stack:
         """The active stack, with a proxy per component."""
-        return Stack(self.get_stack(), self._channel, self._local)
+        return Stack(self.get_stack(), self._channel, self._sidecar_channels)
 
     def get_stack(self, name: str = "") -> StackModel:
         """A stack, or the active one."""

@@ -14,7 +14,7 @@ from flavorhost.errors import REASONS, raise_from_rpc_error
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
 from flavorhost.models import ComponentModel, ConfigView
-from flavorhost.proxies.component_link import ComponentLink
+from flavorhost.proxies.component_link import ComponentLink, SidecarChannels
 from flavorhost.proxies.remote_files import open_remote
 
 PathLike = str | os.PathLike[str]
@@ -33,21 +33,24 @@ class ArtifactStoreProxy:
     """An artifact store component, as pipeline code uses it; every call goes through the host."""
 
     def __init__(
-        self, component: ComponentModel, channel: grpc.Channel, direct: bool = True
+        self,
+        component: ComponentModel,
+        channel: grpc.Channel,
+        sidecar_channels: SidecarChannels | None = None,
     ) -> None:
         if component.type != StackComponentType.ARTIFACT_STORE:
             raise ValueError(
                 f"{component.name!r} is a {component.type.value}, not an artifact store"
             )
         self._component = component
-        # Unary calls go straight to the sidecar when the host grants it (`direct`: the host
-        # runs on this machine); streams go through the host.
+        # Unary calls go straight to the sidecar when the host grants it (with `sidecar_channels`:
+        # the host runs on this machine); streams go through the host.
         self._link = ComponentLink(
             channel,
             component,
             artifact_store_pb2_grpc.ArtifactStoreStub,
             pb.DESCRIPTOR.services_by_name["ArtifactStore"],
-            direct,
+            sidecar_channels,
         )
         host = self._link.via_host()
         self._stub, self._metadata = host.stub, host.metadata

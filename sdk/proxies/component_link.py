@@ -42,6 +42,35 @@ RENEW_MARGIN_SECONDS = 30.0
 MAX_ATTEMPTS = 5
 
 
+class SidecarChannels:
+    """The direct channels of one Client, one per sidecar address, closed with the Client.
+
+    Proxies of components served by the same sidecar share its channel. A restarted sidecar has
+    a new address; the old channel stays until the Client closes (one per restart).
+    """
+
+    def __init__(self) -> None:
+        self._channels: dict[str, grpc.Channel] = {}
+        self._lock = threading.Lock()
+
+    def get(self, target: str) -> grpc.Channel:
+        """The channel to a sidecar, opened on first use."""
+        with self._lock:
+            channel = self._channels.get(target)
+            if channel is None:
+                channel = self._channels[target] = grpc.insecure_channel(
+                    target, options=GRPC_OPTIONS
+                )
+            return channel
+
+    def close(self) -> None:
+        """Closes every channel."""
+        with self._lock:
+            channels, self._channels = list(self._channels.values()), {}
+        for channel in channels:
+            channel.close()
+
+
 @dataclass(frozen=True)
 class Target:
     """One way to call the component."""
@@ -63,7 +92,7 @@ class ComponentLink:
         component: ComponentModel,
         stub_class: Any,
         service: ServiceDescriptor,
-        direct: bool,
+        channels: SidecarChannels | None,
     ) -> None:
         self._component = component
         self._host = host_pb2_grpc.HostStub(host_channel)
@@ -79,9 +108,10 @@ class ComponentLink:
             for method in service.methods
             if method.GetOptions().idempotency_level == descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS
         }
-        self._try_direct = direct and os.environ.get(DIRECT_ENV, "1") != "0"
+        # None: the host is remote, its sidecars out of reach.
+        self._channels = channels
+        self._try_direct = channels is not None and os.environ.get(DIRECT_ENV, "1") != "0"
         self._direct: Target | None = None
-        self._channel: grpc.Channel | None = None
         self._lock = threading.Lock()
         # The host's explanation of the last failure reported to it ('' if none).
         self.failure = ""
@@ -89,13 +119,6 @@ class ComponentLink:
     def via_host(self) -> Target:
         """The host path (streams always take it)."""
         return self._via_host
-
-    def close(self) -> None:
-        """Closes the direct channel, if one was opened."""
-        with self._lock:
-            if self._channel is not None:
-                self._channel.close()
-            self._channel, self._direct = None, None
 
     def call(self, method: str, request: Any) -> Any:
         """Calls a unary method, direct if granted; raises the error table's exceptions."""
@@ -107,11 +130,11 @@ class ComponentLink:
                     request, metadata=target.metadata, timeout=target.timeout
                 )
             except ValueError:
-                # Another thread closed this channel after the sidecar was replaced; the call
-                # was never sent.
-                if target.pid is None:
-                    raise
-                target = self._target()
+                # The channel was closed with its Client; the call was never sent.
+                raise errors.ComponentUnavailableError(
+                    f"{self._component.name!r} was called after its Client was closed; "
+                    "open a new Client"
+                ) from None
             except grpc.RpcError as error:
                 if target.pid is None:
                     errors.raise_from_rpc_error(error)
@@ -144,15 +167,11 @@ class ComponentLink:
             errors.raise_from_rpc_error(error)
         self.failure = access.failure
         with self._lock:
-            if not access.direct:
+            if not access.direct or self._channels is None:
                 self._try_direct = False
                 return self._via_host
-            if self._channel is None or self._direct is None or (self._direct.pid != access.pid):
-                if self._channel is not None:
-                    self._channel.close()
-                self._channel = grpc.insecure_channel(access.target, options=GRPC_OPTIONS)
             self._direct = Target(
-                self._stub_class(self._channel),
+                self._stub_class(self._channels.get(access.target)),
                 (
                     (COMPONENT_METADATA_KEY, self._component.name),
                     (GRANT_METADATA_KEY, access.grant),
