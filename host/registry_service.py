@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import subprocess
@@ -32,7 +33,13 @@ from flavorhost.host.registry import (
     StackRecord,
     check_call_timeout,
 )
-from flavorhost.host.secret_references import check_references, parse_reference, store_literals
+from flavorhost.host.secret_references import (
+    check_references,
+    component_secret_name,
+    parse_reference,
+    referenced_secrets,
+    store_literals,
+)
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.supervisor import Supervisor
 from flavorhost.wire import required_type, type_from_proto, type_to_proto
@@ -327,7 +334,20 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         kind = required_type(request.type)
         self._registry.delete_component(kind, request.name)
         self._supervisor.forget(kind, request.name)
+        self._delete_own_secret(kind, request.name)
         return pb.DeleteComponentResponse()
+
+    def _delete_own_secret(self, kind: StackComponentType, component: str) -> None:
+        """Deletes the secret that holds a deleted component's literal secret values, unless
+        another component's config refers to it: credentials must not outlive their user."""
+        name = component_secret_name(kind, component)
+        users = [
+            c for c in self._registry.list_components() if name in referenced_secrets(c.config)
+        ]
+        if users:
+            return
+        with contextlib.suppress(EntityNotFoundError):
+            self._secrets.delete(name)
 
     # --- stacks -----------------------------------------------------------------------------
 

@@ -251,3 +251,20 @@ def test_a_refused_duplicate_registration_leaves_the_secret_alone(
     assert "exists already" in refused.stderr
     revealed = token_cli("secret", "describe", "artifact_store-dup", "--reveal").stdout
     assert "original" in revealed and "intruder" not in revealed
+
+
+def test_deleting_a_component_deletes_its_own_secret(token_cli: Cli, home: Path) -> None:
+    register = ["artifact-store", "register"]
+    token_cli(*register, "gone", "--flavor=token_store", f"--path=file://{home}/g", "--token=t1")
+    token_cli(*register, "kept", "--flavor=token_store", f"--path=file://{home}/k", "--token=t2")
+    token_cli(
+        *register,
+        "borrower",
+        "--flavor=token_store",
+        f"--path=file://{home}/b",
+        "--token={{artifact_store-kept.token}}",
+    )
+    token_cli("artifact-store", "delete", "gone")
+    token_cli("artifact-store", "delete", "kept")  # its secret is still used by `borrower`
+    secrets = token_cli("secret", "list").stdout
+    assert "artifact_store-gone" not in secrets and "artifact_store-kept" in secrets
