@@ -19,7 +19,6 @@ from google.protobuf.descriptor import FileDescriptor
 
 from flavorhost import errors
 from flavorhost.enums import StackComponentType
-from flavorhost.host.sidecar_process import log_tail
 from flavorhost.host.stall_watch import StallWatch
 from flavorhost.host.supervisor import Route, Supervisor
 from flavorhost.protocol import COMPONENT_METADATA_KEY
@@ -124,6 +123,14 @@ class ComponentProxy(grpc.GenericRpcHandler):
         # No waiting here: a client that cancels its own call must not hold a worker.
         return bool(call.code() == grpc.StatusCode.CANCELLED and not route.sidecar.alive)
 
+    def _may_resend(self, route: Route, method: Method, error: grpc.RpcError) -> bool:
+        """Whether a failed call may be sent once more on a fresh route: a read-only call whose
+        sidecar died, or any call the sidecar refused without running (component released)."""
+        if _released(error) or (method.idempotent and self._sidecar_died(route, error)):
+            logger.info("resending %s: its sidecar died or dropped its component", method.path)
+            return True
+        return False
+
     def _hung(self, route: Route, method: Method, context: grpc.ServicerContext) -> NoReturn:
         """Kills a sidecar that overran the call deadline, and fails the call saying so."""
         sidecar = route.sidecar
@@ -133,11 +140,9 @@ class ComponentProxy(grpc.GenericRpcHandler):
             context,
             errors.ComponentTimeoutError(
                 f"{kind.value} {route.component!r} did not answer {method.path.rsplit('/', 1)[-1]} "
-                f"within its call timeout of {route.timeout:g}s, so flavorhost deemed its "
-                f"sidecar (pid {sidecar.process.pid}) hung and killed it; the next call starts "
-                f"a new one. If the call is only slow, raise the timeout with `flavorhost "
-                f"{kind.cli_name} update {route.component} --call-timeout SECONDS`. Its log "
-                f"{sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
+                f"within its call timeout of {route.timeout:g}s (if the call is only slow, raise "
+                f"it with `flavorhost {kind.cli_name} update {route.component} --call-timeout "
+                f"SECONDS`), so {sidecar.hang_report()}"
             ),
         )
 
@@ -155,15 +160,9 @@ class ComponentProxy(grpc.GenericRpcHandler):
         anything else with the sidecar's status, details and trailers unchanged."""
         call: Any = error
         if self._sidecar_died(route, error):
-            sidecar = route.sidecar
             errors.abort(
                 context,
-                errors.ComponentUnavailableError(
-                    f"{sidecar.flavor.type.value} {route.component!r} is unavailable: its "
-                    f"sidecar (pid {sidecar.process.pid}) died with exit code "
-                    f"{sidecar.process.returncode} during the call; the next call restarts it. "
-                    f"Its log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
-                ),
+                errors.ComponentUnavailableError(route.sidecar.death_report(route.component)),
             )
         context.set_trailing_metadata(call.trailing_metadata() or ())
         context.abort(call.code(), call.details() or "")
@@ -192,11 +191,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
                     expired = call.code() == grpc.StatusCode.DEADLINE_EXCEEDED
                     if ours and expired and errors.error_info(error) is None:
                         self._hung(route, method, context)
-                    died = method.idempotent and self._sidecar_died(route, error)
-                    if attempt == 1 and (died or _released(error)):
-                        logger.info(
-                            "retrying %s: its sidecar died or dropped its component", method.path
-                        )
+                    if attempt == 1 and self._may_resend(route, method, error):
                         route = self._route(method, context)
                         continue
                     self._relay(route, context, error)
@@ -268,11 +263,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
                     # A read-only stream that sent nothing yet can start over; once bytes went
                     # out, the client resumes from its own offset (RemoteReader does).
                     fresh = attempt == 1 and not sent and not method.client_streaming
-                    died = method.idempotent and self._sidecar_died(route, error)
-                    if fresh and (died or _released(error)):
-                        logger.info(
-                            "retrying %s: its sidecar died or dropped its component", method.path
-                        )
+                    if fresh and self._may_resend(route, method, error):
                         route = self._route(method, context)
                         continue
                     self._relay(route, context, error)

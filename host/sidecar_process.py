@@ -236,6 +236,22 @@ class SidecarProcess:
         """Metadata for a call to one of this sidecar's components."""
         return ((COMPONENT_METADATA_KEY, component), *self._auth)
 
+    def death_report(self, component: str) -> str:
+        """Why a call to `component` failed when this sidecar died: exit code and log tail."""
+        return (
+            f"{self.flavor.type.value} {component!r} is unavailable: its sidecar (pid "
+            f"{self.process.pid}) died with exit code {self.process.returncode} during the call; "
+            f"the next call restarts it. Its log {self.log_path} ends with:\n"
+            f"{log_tail(self.log_path)}"
+        )
+
+    def hang_report(self) -> str:
+        """The end of a timeout's message, once this sidecar was killed as hung."""
+        return (
+            f"flavorhost deemed its sidecar (pid {self.process.pid}) hung and killed it; the next "
+            f"call starts a new one. Its log {self.log_path} ends with:\n{log_tail(self.log_path)}"
+        )
+
     def kill(self) -> None:
         """Kills the process at once (it hung); the supervisor restarts it on the next call."""
         self.process.kill()
@@ -274,8 +290,7 @@ class SidecarProcess:
                     raise ComponentTimeoutError(
                         f"the sidecar of flavor {self.flavor.name!r} did not finish configuring "
                         f"component {component.name!r} within its call timeout of {timeout:g}s, "
-                        "so flavorhost deemed it hung and killed it; the next call starts a new "
-                        f"one. Its log {self.log_path} ends with:\n{log_tail(self.log_path)}"
+                        f"so {self.hang_report()}"
                     ) from error
                 if self.died(within=1.0):
                     raise ComponentUnavailableError(

@@ -185,18 +185,8 @@ class Supervisor:
             return ""
         if hung:
             self.kill_hung(sidecar)
-            return (
-                f"{sidecar.flavor.type.value} {component!r} did not answer within its call "
-                f"timeout, so flavorhost deemed its sidecar (pid {pid}) hung and killed it. Its "
-                f"log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
-            )
-        if not sidecar.died(within=1.0):
-            return ""
-        return (
-            f"{sidecar.flavor.type.value} {component!r} is unavailable: its sidecar (pid {pid}) "
-            f"died with exit code {sidecar.process.returncode} during the call; the next call "
-            f"restarts it. Its log {sidecar.log_path} ends with:\n{log_tail(sidecar.log_path)}"
-        )
+            return sidecar.hang_report()
+        return sidecar.death_report(component) if sidecar.died(within=1.0) else ""
 
     def kill_hung(self, sidecar: SidecarProcess) -> None:
         """Kills a sidecar that overran a call deadline; the next call counts the crash and

@@ -210,8 +210,8 @@ class ComponentLink:
             self._open(failed=target, hung=True)
             raise errors.ComponentTimeoutError(
                 f"{kind} {name!r} did not answer {method} within its call timeout of "
-                f"{target.timeout:g}s. {self.failure} If the call is only slow, raise the timeout "
-                f"with `flavorhost {self._component.type.cli_name} update {name} "
-                "--call-timeout SECONDS`."
+                f"{target.timeout:g}s (if the call is only slow, raise it with `flavorhost "
+                f"{self._component.type.cli_name} update {name} --call-timeout SECONDS`), so "
+                f"{self.failure or 'flavorhost killed its sidecar as hung'}"
             ) from error
         errors.raise_from_rpc_error(error)
