@@ -113,8 +113,6 @@ class ComponentLink:
         self._try_direct = channels is not None and os.environ.get(DIRECT_ENV, "1") != "0"
         self._direct: Target | None = None
         self._lock = threading.Lock()
-        # The host's explanation of the last failure reported to it ('' if none).
-        self.failure = ""
 
     def via_host(self) -> Target:
         """The host path (streams always take it)."""
@@ -150,11 +148,12 @@ class ComponentLink:
         direct = self._direct
         if direct is not None and direct.expires - RENEW_MARGIN_SECONDS > time.time():
             return direct
-        return self._open()
+        return self._open()[0]
 
-    def _open(self, failed: Target | None = None, hung: bool = False) -> Target:
+    def _open(self, failed: Target | None = None, hung: bool = False) -> tuple[Target, str]:
         """Asks the host for a (new) grant, reporting a failed target; returns the target to use
-        and keeps the host's explanation of the failure in `self.failure`."""
+        and the host's explanation of the failure ('' if none). Returned, not stored: threads
+        sharing the link must not read each other's failures."""
         request = host_pb2.OpenComponentRequest(
             type=type_to_proto(self._component.type),
             name=self._component.name,
@@ -165,11 +164,10 @@ class ComponentLink:
             access = self._host.OpenComponent(request, timeout=self._via_host.timeout)
         except grpc.RpcError as error:
             errors.raise_from_rpc_error(error)
-        self.failure = access.failure
         with self._lock:
             if not access.direct or self._channels is None:
                 self._try_direct = False
-                return self._via_host
+                return self._via_host, access.failure
             self._direct = Target(
                 self._stub_class(self._channels.get(access.target)),
                 (
@@ -180,7 +178,7 @@ class ComponentLink:
                 access.pid,
                 access.expires,
             )
-            return self._direct
+            return self._direct, access.failure
 
     def _recover(
         self, error: grpc.RpcError, target: Target, method: str, restarted: bool
@@ -196,22 +194,22 @@ class ComponentLink:
             code == grpc.StatusCode.UNAUTHENTICATED and info is None
         ):
             # The grant or the config is stale; the call did not run, so it may run again.
-            return self._open(), restarted
+            return self._open()[0], restarted
         elif info is None and code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED):
-            renewed = self._open(failed=target)
+            renewed, failure = self._open(failed=target)
             if not restarted and method in self._idempotent:
                 return renewed, True
             raise errors.ComponentUnavailableError(
-                self.failure
+                failure
                 or f"{kind} {name!r} is unavailable: its sidecar (pid {target.pid}) went away "
                 "during the call; the next call restarts it"
             ) from error
         elif info is None and code == grpc.StatusCode.DEADLINE_EXCEEDED:
-            self._open(failed=target, hung=True)
+            _, failure = self._open(failed=target, hung=True)
             raise errors.ComponentTimeoutError(
                 f"{kind} {name!r} did not answer {method} within its call timeout of "
                 f"{target.timeout:g}s (if the call is only slow, raise it with `flavorhost "
                 f"{self._component.type.cli_name} update {name} --call-timeout SECONDS`), so "
-                f"{self.failure or 'flavorhost killed its sidecar as hung'}"
+                f"{failure or 'flavorhost killed its sidecar as hung'}"
             ) from error
         errors.raise_from_rpc_error(error)
