@@ -104,6 +104,7 @@ class HostService(host_pb2_grpc.HostServicer):
             pid=access.sidecar.process.pid,
             call_timeout=access.timeout,
             failure=access.failure,
+            files_address=access.sidecar.files_address,
         )
 
 

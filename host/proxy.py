@@ -19,9 +19,9 @@ from google.protobuf.descriptor import FileDescriptor
 
 from flavorhost import errors
 from flavorhost.enums import StackComponentType
-from flavorhost.host.stall_watch import StallWatch
 from flavorhost.host.supervisor import Route, Supervisor
 from flavorhost.protocol import COMPONENT_METADATA_KEY
+from flavorhost.stall_watch import StallWatch
 
 logger = logging.getLogger(__name__)
 

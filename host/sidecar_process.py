@@ -83,10 +83,13 @@ class SidecarProcess:
         runtime: str,
         python: str,
         target: str = "",
+        files_address: str = "",
     ) -> None:
         self.flavor = flavor
         # The gRPC target the sidecar listens on (a private unix socket).
         self.target = target
+        # Where the sidecar hands over local files (PluginInfo.file_handover_address), or "".
+        self.files_address = files_address
         self.process = process
         self.channel = channel
         self.log_path = log_path
@@ -164,7 +167,15 @@ class SidecarProcess:
             )
         logger.info("started %s: pid %d", what, process.pid)
         return cls(
-            flavor, process, channel, token, log_path, info.runtime, python, handshake.target
+            flavor,
+            process,
+            channel,
+            token,
+            log_path,
+            info.runtime,
+            python,
+            handshake.target,
+            info.file_handover_address,
         )
 
     @staticmethod

@@ -251,8 +251,8 @@ def encode(error: BaseException) -> EncodedError:
     return EncodedError("FLAVOR_ERROR", f"{type(error).__name__}: {error}", {})
 
 
-def to_status(error: BaseException) -> grpc.Status:
-    """The grpc.Status (with ErrorInfo details) that carries an exception."""
+def to_status_proto(error: BaseException) -> status_pb2.Status:
+    """The google.rpc.Status (with an ErrorInfo detail) that carries an exception."""
     encoded = encode(error)
     info = error_details_pb2.ErrorInfo(
         reason=encoded.reason, domain=DOMAIN, metadata=encoded.metadata
@@ -260,8 +260,12 @@ def to_status(error: BaseException) -> grpc.Status:
     detail = any_pb2.Any()
     detail.Pack(info)
     code_value: int = encoded.code.value[0]
-    status = status_pb2.Status(code=code_value, message=encoded.message, details=[detail])
-    converted: grpc.Status = rpc_status.to_status(status)
+    return status_pb2.Status(code=code_value, message=encoded.message, details=[detail])
+
+
+def to_status(error: BaseException) -> grpc.Status:
+    """The grpc.Status (with ErrorInfo details) that carries an exception."""
+    converted: grpc.Status = rpc_status.to_status(to_status_proto(error))
     return converted
 
 
@@ -297,19 +301,46 @@ def error_info(error: grpc.RpcError) -> error_details_pb2.ErrorInfo | None:
         status = rpc_status.from_call(error)
     except ValueError:
         return None
-    for detail in status.details if status else ():
+    return _status_info(status) if status else None
+
+
+def _status_info(status: status_pb2.Status) -> error_details_pb2.ErrorInfo | None:
+    for detail in status.details:
         info = error_details_pb2.ErrorInfo()
         if detail.Unpack(info) and info.domain == DOMAIN:
             return info
     return None
 
 
+_CODES_BY_VALUE = {code.value[0]: code for code in grpc.StatusCode}
+
+
+def from_status(status: status_pb2.Status) -> Exception:
+    """The Python exception a google.rpc.Status stands for (a status sent outside gRPC, as in
+    the file handover exchange), by the same table as failed calls."""
+    code = _CODES_BY_VALUE.get(status.code, grpc.StatusCode.UNKNOWN)
+    return _exception(code, status.message or code.name, _status_info(status))
+
+
+def is_stale_grant(status: status_pb2.Status) -> bool:
+    """Whether a sidecar refused a request because the client's grant or the component's config
+    changed: the request did not run, and may be sent again with a new grant."""
+    info = _status_info(status)
+    if info is None:
+        return bool(status.code == grpc.StatusCode.UNAUTHENTICATED.value[0])
+    return bool(info.reason == "COMPONENT_NOT_CONFIGURED")
+
+
 def from_rpc_error(error: grpc.RpcError) -> Exception:
     """The Python exception a failed call stands for, by the closed table."""
     call: Any = error
     code: grpc.StatusCode = call.code()
-    details: str = call.details() or code.name
-    info = error_info(error)
+    return _exception(code, call.details() or code.name, error_info(error))
+
+
+def _exception(
+    code: grpc.StatusCode, details: str, info: error_details_pb2.ErrorInfo | None
+) -> Exception:
     if info is not None and info.reason in REASONS:
         return REASONS[info.reason].build(details, dict(info.metadata))
     bare = _BARE_CODES.get(code)

@@ -52,6 +52,15 @@ class AtomicWriter(io.RawIOBase):
         """Writes all of `data`."""
         return self._file.write(data)
 
+    def flush(self) -> None:
+        """Flushes the temporary file's buffer (IOBase.close() calls this after commit too)."""
+        if not self._file.closed:
+            self._file.flush()
+
+    def fileno(self) -> int:
+        """The temporary file's descriptor (writes through it are committed by `close()`)."""
+        return self._file.fileno()
+
     def close(self) -> None:
         """Commits the file under its final name."""
         if self.closed:
@@ -85,6 +94,7 @@ class LocalArtifactStore(BaseArtifactStore):
     """Files under `config.path` on this machine."""
 
     ATOMIC_WRITES = True
+    LOCAL_FILES = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -102,6 +102,11 @@ class BaseArtifactStore(StackComponent):
     # `discard()` that abandons it (local files written by rename, S3 multipart uploads). Other
     # flavors get that behaviour from the sidecar: it writes a temporary sibling and renames it.
     ATOMIC_WRITES: ClassVar[bool] = False
+    # True if `open()` returns OS files of this machine's file system (objects with `fileno()`;
+    # for writing, a file that `close()` commits). Clients on the same machine are then handed
+    # the open descriptor and do the I/O themselves, at local speed, instead of streaming bytes
+    # through gRPC; the flavor still opens every file, so its path rules hold.
+    LOCAL_FILES: ClassVar[bool] = False
 
     @property
     def config(self) -> BaseArtifactStoreConfig:

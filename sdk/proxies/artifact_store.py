@@ -10,12 +10,17 @@ from typing import Any
 import grpc
 
 from flavorhost.enums import StackComponentType
-from flavorhost.errors import REASONS, raise_from_rpc_error
+from flavorhost.errors import REASONS
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
 from flavorhost.models import ComponentModel, ConfigView
 from flavorhost.proxies.component_link import ComponentLink, SidecarChannels
-from flavorhost.proxies.remote_files import open_remote
+from flavorhost.proxies.handed_over_files import (
+    FILE_HANDOVER_ENV,
+    FilesNotHandedOver,
+    open_handed_over,
+)
+from flavorhost.proxies.remote_files import MODES, open_remote
 
 PathLike = str | os.PathLike[str]
 
@@ -30,7 +35,7 @@ def _stat_result(message: pb.FileStat) -> os.stat_result:
 
 
 class ArtifactStoreProxy:
-    """An artifact store component, as pipeline code uses it; every call goes through the host."""
+    """An artifact store component, as pipeline code uses it, served by its sidecar."""
 
     def __init__(
         self,
@@ -43,8 +48,8 @@ class ArtifactStoreProxy:
                 f"{component.name!r} is a {component.type.value}, not an artifact store"
             )
         self._component = component
-        # Unary calls go straight to the sidecar when the host grants it (with `sidecar_channels`:
-        # the host runs on this machine); streams go through the host.
+        # Calls go straight to the sidecar when the host grants it (with `sidecar_channels`: the
+        # host runs on this machine), through the host otherwise.
         self._link = ComponentLink(
             channel,
             component,
@@ -52,8 +57,8 @@ class ArtifactStoreProxy:
             pb.DESCRIPTOR.services_by_name["ArtifactStore"],
             sidecar_channels,
         )
-        host = self._link.via_host()
-        self._stub, self._metadata = host.stub, host.metadata
+        # Until the sidecar says otherwise: files are handed over when the link offers it.
+        self._hands_over = os.environ.get(FILE_HANDOVER_ENV, "1") != "0"
 
     @property
     def name(self) -> str:
@@ -95,9 +100,14 @@ class ArtifactStoreProxy:
 
     def open(self, path: PathLike, mode: str = "r") -> Any:
         """Opens a file; modes r, rb, w, wb, a, ab. Returns a real file object."""
+        if self._hands_over and mode in MODES:
+            try:
+                return open_handed_over(self._link, os.fspath(path), mode)
+            except FilesNotHandedOver:
+                self._hands_over = False  # this flavor streams its files
         return open_remote(
-            lambda request: self._stub.Read(request, metadata=self._metadata),
-            lambda requests: self._stub.Write(requests, metadata=self._metadata),
+            lambda request: self._link.stream("Read", lambda: request),
+            lambda requests: self._link.stream("Write", requests),
             os.fspath(path),
             mode,
         )
@@ -165,7 +175,8 @@ class ArtifactStoreProxy:
     def _walk(
         self, top: str, topdown: bool, onerror: Callable[[OSError], Any] | None
     ) -> Iterator[tuple[str, list[str], list[str]]]:
-        call = self._stub.Walk(pb.WalkRequest(top=top, topdown=topdown), metadata=self._metadata)
+        request = pb.WalkRequest(top=top, topdown=topdown)
+        call = self._link.stream("Walk", lambda: request)
         try:
             for entry in call:
                 if entry.HasField("error"):
@@ -173,8 +184,6 @@ class ArtifactStoreProxy:
                         onerror(self._walk_error(entry.error))
                     continue
                 yield entry.dirpath, list(entry.dirnames), list(entry.filenames)
-        except grpc.RpcError as error:
-            raise_from_rpc_error(error)
         finally:
             call.cancel()
 

@@ -10,24 +10,20 @@ from __future__ import annotations
 import contextlib
 import io
 import queue
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import grpc
-
-from flavorhost.errors import (
-    ComponentUnavailableError,
-    FlavorhostError,
-    from_rpc_error,
-    raise_from_rpc_error,
-)
+from flavorhost.errors import ComponentUnavailableError, FlavorhostError
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.protocol import CHUNK_SIZE
+from flavorhost.proxies.component_link import LinkedStream
 
 MODES = {"r", "rb", "w", "wb", "a", "ab"}
 WRITE_QUEUE_CHUNKS = 4
-ReadStarter = Callable[[pb.ReadRequest], Any]
-WriteStarter = Callable[[Iterator[pb.WriteRequest]], Any]
+# A stream's calls raise flavorhost's exceptions, never grpc.RpcError (see LinkedStream).
+ReadStarter = Callable[[pb.ReadRequest], LinkedStream]
+WriteStarter = Callable[[Callable[[], Iterator[pb.WriteRequest]]], LinkedStream]
 
 
 class RemoteReader(io.RawIOBase):
@@ -37,7 +33,7 @@ class RemoteReader(io.RawIOBase):
         super().__init__()
         self.name = path
         self._start_call = start
-        self._call: Any = None
+        self._call: LinkedStream | None = None
         self._pending = memoryview(b"")
         self._position = 0
         self._size = -1
@@ -50,12 +46,9 @@ class RemoteReader(io.RawIOBase):
     def _open_at(self, offset: int) -> None:
         self._cancel()
         request = pb.ReadRequest(path=self.name, offset=offset, if_version=self._version)
-        try:
-            call = self._start_call(request)
-            first = next(call)
-        except grpc.RpcError as error:
-            raise_from_rpc_error(error)
-        if first.WhichOneof("kind") != "opened":
+        call = self._start_call(request)
+        first = next(call, None)
+        if first is None or first.WhichOneof("kind") != "opened":
             call.cancel()
             raise FlavorhostError(f"the read stream of {self.name} did not start with `opened`")
         self._call, self._size, self._eof = call, first.opened.size, False
@@ -72,16 +65,18 @@ class RemoteReader(io.RawIOBase):
             return b""
         if self._call is None:
             self._open_at(self._position)
+        assert self._call is not None
         try:
             data: bytes = next(self._call).data
         except StopIteration:
             self._eof = True
             return b""
-        except grpc.RpcError as error:
+        except ComponentUnavailableError:
             self._call = None
-            if self._resumed or not isinstance(from_rpc_error(error), ComponentUnavailableError):
-                raise_from_rpc_error(error)
-            # The sidecar died mid-stream and reads are idempotent: resume once, from here.
+            if self._resumed:
+                raise
+            # The sidecar died (or hung) mid-stream and reads are idempotent: resume once,
+            # from here.
             self._resumed = True
             return self._next_chunk()
         self._resumed = False
@@ -159,21 +154,31 @@ class RemoteWriter(io.RawIOBase):
     def __init__(self, start: WriteStarter, path: str, append: bool) -> None:
         super().__init__()
         self.name = path
+        self._opening = pb.WriteRequest(open=pb.WriteOpen(path=path, append=append))
         self._queue: queue.Queue[pb.WriteRequest | None] = queue.Queue(WRITE_QUEUE_CHUNKS)
-        self._queue.put(pb.WriteRequest(open=pb.WriteOpen(path=path, append=append)))
-        self._discarded = False
-        self._call = start(_drain(self._queue))
+        # Until opened: a writer whose open failed has nothing to commit when it is collected
+        # (IOBase.__del__ calls close()).
+        self._discarded = True
+        self._call = start(self._requests)
         try:
             self._expect("opened")
         except BaseException:
-            self._queue.put(None)  # ends the request stream: no thread is left waiting on it
+            self._call.cancel()
+            self._offer_end()  # ends the request stream: no thread is left waiting on it
             raise
+        self._discarded = False
+
+    def _requests(self) -> Iterator[pb.WriteRequest]:
+        """A fresh request stream for each attempt to start the call (an attempt that did not
+        run is sent again); the previous attempt's stream is ended."""
+        self._offer_end()
+        self._queue = queue.Queue(WRITE_QUEUE_CHUNKS)
+        self._queue.put(self._opening)
+        return _drain(self._queue)
 
     def _expect(self, kind: str) -> Any:
         try:
             response = next(self._call)
-        except grpc.RpcError as error:
-            raise_from_rpc_error(error)
         except StopIteration:
             raise FlavorhostError(f"the write stream of {self.name} ended early") from None
         if response.WhichOneof("kind") != kind:
@@ -181,6 +186,7 @@ class RemoteWriter(io.RawIOBase):
         return response
 
     def _put(self, item: pb.WriteRequest | None) -> None:
+        since = time.monotonic()
         while True:
             try:
                 self._queue.put(item, timeout=0.5)
@@ -188,6 +194,8 @@ class RemoteWriter(io.RawIOBase):
             except queue.Full:
                 if self._call.done():
                     self._expect("committed")  # raises the error that ended the call
+                # A sidecar that stops taking data is hung (the host watches its own streams).
+                self._call.check_send_wait(time.monotonic() - since)
 
     def writable(self) -> bool:
         """Always writable until closed."""

@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 SERVICE_NAME = "flavorhost.v1.ArtifactStore"
 
 
-def _size_and_version(handle: Any) -> tuple[int, str]:
+def size_and_version(handle: Any) -> tuple[int, str]:
     """An open file's size (-1 if unknown) and a token that changes when its contents are
     replaced ('' if unknown): from fstat for OS files, from fsspec's details (ETag) otherwise."""
     try:
@@ -70,7 +70,7 @@ class ArtifactStoreServicer(artifact_store_pb2_grpc.ArtifactStoreServicer):
             errors.abort(context, error)
         with handle:
             try:
-                size, version = _size_and_version(handle)
+                size, version = size_and_version(handle)
                 if request.if_version and version and version != request.if_version:
                     raise errors.FileChangedError(
                         errno.ESTALE,

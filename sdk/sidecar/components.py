@@ -66,7 +66,11 @@ class ComponentTable:
     def for_call(self, context: grpc.ServicerContext) -> Any:
         """The component a call is for, named by its `flavorhost-component` metadata."""
         metadata = dict(context.invocation_metadata() or ())
-        name = str(metadata.get(COMPONENT_METADATA_KEY, ""))
+        return self.get(str(metadata.get(COMPONENT_METADATA_KEY, "")))
+
+    def get(self, name: str) -> Any:
+        """The component named `name`; ComponentNotConfiguredError if the host did not
+        configure it (or released it since)."""
         component = self._components.get(name)
         if component is None:
             raise errors.ComponentNotConfiguredError(
@@ -83,10 +87,17 @@ class ComponentTable:
 class LifecycleServicer(lifecycle_pb2_grpc.LifecycleServicer):
     """Plugin info, Configure, Release and Shutdown."""
 
-    def __init__(self, table: ComponentTable, services: list[str], stop: threading.Event) -> None:
+    def __init__(
+        self,
+        table: ComponentTable,
+        services: list[str],
+        stop: threading.Event,
+        file_handover_address: str = "",
+    ) -> None:
         self._table = table
         self._services = services
         self._stop = stop
+        self._file_handover_address = file_handover_address
 
     def GetPluginInfo(
         self, request: lifecycle_pb2.GetPluginInfoRequest, context: grpc.ServicerContext
@@ -98,6 +109,7 @@ class LifecycleServicer(lifecycle_pb2_grpc.LifecycleServicer):
             protocol_version=PROTOCOL_VERSION,
             services=self._services,
             runtime=f"python {platform.python_version()} flavorhost {flavorhost.__version__}",
+            file_handover_address=self._file_handover_address,
         )
 
     def Configure(

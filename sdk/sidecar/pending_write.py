@@ -11,6 +11,7 @@ import errno
 import logging
 import posixpath
 import uuid
+from typing import Any
 
 from flavorhost.artifact_stores.base_artifact_store import BaseArtifactStore
 
@@ -43,6 +44,11 @@ class PendingWrite:
             raise FileNotFoundError(
                 errno.ENOENT, "No such directory to write into", path
             ) from error
+
+    @property
+    def handle(self) -> Any:
+        """The flavor's open file being written (the temporary one, if any)."""
+        return self._handle
 
     def write(self, data: bytes) -> None:
         """Writes the next bytes."""

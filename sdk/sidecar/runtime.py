@@ -38,6 +38,7 @@ from flavorhost.protocol import (
 from flavorhost.sidecar import artifact_store_servicer
 from flavorhost.sidecar.auth import TokenInterceptor
 from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
+from flavorhost.sidecar.file_handover_server import FileHandoverServer
 from flavorhost.sources import import_flavor_class
 from flavorhost.stop_signals import stop_on_signals, wait_for_stop
 from flavorhost.strict_services import add_servicer
@@ -93,9 +94,15 @@ def serve(
         maximum_concurrent_rpcs=MAX_CONCURRENT_CALLS,
     )
     service = register(server, table)
+    # Artifact stores may hand clients on this machine their local files' descriptors.
+    files = None
+    if flavor.type == StackComponentType.ARTIFACT_STORE:
+        files = FileHandoverServer(socket_dir / f"sidecar-{os.getpid()}.files", table, token)
     add_servicer(
         server,
-        LifecycleServicer(table, [LIFECYCLE_SERVICE, service], stop),
+        LifecycleServicer(
+            table, [LIFECYCLE_SERVICE, service], stop, str(files.path) if files else ""
+        ),
         lifecycle_pb2.DESCRIPTOR.services_by_name["Lifecycle"],
     )
     health_servicer = health.HealthServicer()
@@ -115,6 +122,8 @@ def serve(
     logger.info("shutting down")
     health_servicer.enter_graceful_shutdown()
     server.stop(SHUTDOWN_GRACE_SECONDS).wait(SHUTDOWN_GRACE_SECONDS + 1)
+    if files is not None:
+        files.close()
     socket_path.unlink(missing_ok=True)
 
 

@@ -10,7 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from flavorhost import Client
+from flavorhost.proxies.handed_over_files import FILE_HANDOVER_ENV
 
 MIB = 1 << 20
 # Killed by the test once it has sent part of a file, before closing it.
@@ -41,7 +44,9 @@ def _eventually(condition: object, what: str, timeout: float = 30.0) -> None:
         time.sleep(0.05)
 
 
-def test_a_client_killed_mid_write_leaves_nothing_behind(client: Client, home: Path) -> None:
+def test_a_client_killed_mid_write_leaves_nothing_behind(
+    client: Client, home: Path, file_path: str
+) -> None:
     store = client.active_stack.artifact_store
     store.exists(".")
     sidecar = client.host_status().sidecars[0].pid
@@ -67,7 +72,10 @@ def test_a_client_killed_mid_write_leaves_nothing_behind(client: Client, home: P
     assert client.host_status().sidecars[0].pid == sidecar  # nothing crashed
 
 
-def test_files_closed_mid_read_free_their_streams(client: Client) -> None:
+def test_files_closed_mid_read_free_their_streams(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(FILE_HANDOVER_ENV, "0")  # streams are what this is about
     store = client.active_stack.artifact_store
     data = os.urandom(24 * MIB)  # larger than gRPC's flow-control windows
     with store.open("big.bin", "wb") as file:

@@ -156,7 +156,7 @@ def _check_store(workload: Workload, tally: Tally) -> None:
             tally.problems.append(f"committed {name} is missing")
 
 
-def test_repeated_random_kills_lose_no_data(client: Client, tmp_path: Path) -> None:
+def test_repeated_random_kills_lose_no_data(client: Client, tmp_path: Path, file_path: str) -> None:
     seed = int(os.environ.get("FLAVORHOST_FAULT_SEED") or random.SystemRandom().randrange(10**6))
     print(f"FLAVORHOST_FAULT_SEED={seed}")
     rng = random.Random(seed)

@@ -25,10 +25,13 @@ from flavorhost.generated.v1 import (
 from flavorhost.home import host_address
 from flavorhost.host_connection import wait_until_stopped
 from flavorhost.protocol import COMPONENT_METADATA_KEY, GRANT_METADATA_KEY
+from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.proxies.handed_over_files import FILE_HANDOVER_ENV
 from flavorhost.wire import type_to_proto
 from tests.conftest import Cli
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+MIB = 1 << 20
 
 
 def _open(home: Path, name: str = "default", **failed: object) -> host_pb2.ComponentAccess:
@@ -170,3 +173,74 @@ def test_direct_clients_see_config_updates(client: Client, home: Path) -> None:
     (other / "marker").write_text("x")
     client.update_component(ARTIFACT_STORE, "default", values={"path": str(other)})
     assert store.exists(str(other / "marker")) and store.exists("marker")
+
+
+@pytest.fixture
+def streamed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files streamed over gRPC even though the local flavor would hand them over."""
+    monkeypatch.setenv(FILE_HANDOVER_ENV, "0")
+
+
+def _quick_store(client: Client, home: Path) -> ArtifactStoreProxy:
+    """A local store whose calls time out after 1 s, as the active stack's."""
+    client.register_component(
+        ARTIFACT_STORE, "quick", "local", config={"path": str(home / "quick")}, call_timeout=1
+    )
+    client.register_stack("quick", {ARTIFACT_STORE: "quick"})
+    client.activate_stack("quick")
+    store = client.active_stack.artifact_store
+    store.makedirs(".")
+    return store
+
+
+def test_streams_skip_the_host(client: Client, streamed: None) -> None:
+    store = client.active_stack.artifact_store
+    data = os.urandom(3 * MIB)
+    store.makedirs("streamed")  # the grant is taken while the host still answers
+    host = client.host_status().pid
+    os.kill(host, signal.SIGSTOP)
+    try:
+        with store.open("streamed/file.bin", "wb") as file:
+            file.write(data)
+        with store.open("streamed/file.bin", "rb") as file:
+            assert file.read() == data
+        assert [files for _, _, files in store.walk("streamed")] == [["file.bin"]]
+    finally:
+        os.kill(host, signal.SIGCONT)
+
+
+def test_a_direct_read_resumes_after_its_sidecar_dies_or_hangs(
+    client: Client, home: Path, streamed: None
+) -> None:
+    """A read whose sidecar dies, or stops answering for longer than the call timeout, goes on
+    from its offset on a new sidecar; the hung one is killed."""
+    store = _quick_store(client, home)
+    # Larger than gRPC's flow-control windows, so the reader really waits on the sidecar.
+    data = os.urandom(24 * MIB)
+    with store.open("big.bin", "wb") as file:
+        file.write(data)
+    for sig in (signal.SIGKILL, signal.SIGSTOP):
+        with store.open("big.bin", "rb") as file:
+            first = file.read(MIB)
+            pid = client.host_status().sidecars[0].pid
+            os.kill(pid, sig)
+            assert first + file.read() == data
+        assert wait_until_stopped(pid, timeout=10), f"the sidecar survived {sig.name}"
+        assert client.host_status().sidecars[0].pid != pid
+
+
+def test_a_direct_write_to_a_hung_sidecar_times_out_and_leaves_nothing(
+    client: Client, home: Path, streamed: None
+) -> None:
+    store = _quick_store(client, home)
+    hung = client.host_status().sidecars[0].pid
+    data = os.urandom(64 * MIB)
+    with pytest.raises(ComponentTimeoutError) as caught, store.open("stuck.bin", "wb") as file:
+        os.kill(hung, signal.SIGSTOP)
+        file.write(data)
+    assert "did not answer Write within its call timeout of 1s" in str(caught.value)
+    assert wait_until_stopped(hung, timeout=10), "the hung sidecar was not killed"
+    assert store.listdir(".") == []
+    with store.open("after.bin", "wb") as file:
+        file.write(b"fine")
+    assert store.listdir(".") == ["after.bin"]

@@ -26,6 +26,7 @@ from flavorhost.protocol import (
     MAX_CONCURRENT_CALLS_ENV,
     MAX_MESSAGE_BYTES,
 )
+from flavorhost.proxies.component_link import DIRECT_ENV
 from tests.conftest import stop_host
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
@@ -245,6 +246,7 @@ def test_calls_beyond_the_concurrency_limit_are_refused_not_queued(
     flow-control windows keep their streams open until read)."""
     limit = 4
     monkeypatch.setenv(MAX_CONCURRENT_CALLS_ENV, str(limit))
+    monkeypatch.setenv(DIRECT_ENV, "0")  # the host's limit: every call through the host
     with Client(home) as client:
         store = client.active_stack.artifact_store
         with store.open("big", "wb") as file:

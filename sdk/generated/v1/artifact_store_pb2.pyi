@@ -264,3 +264,29 @@ class WalkError(_message.Message):
     path: str
     errno: int
     def __init__(self, reason: _Optional[_Union[_common_pb2.ErrorReason, str]] = ..., message: _Optional[str] = ..., path: _Optional[str] = ..., errno: _Optional[int] = ...) -> None: ...
+
+class FileHandoverRequest(_message.Message):
+    __slots__ = ("component", "grant", "read", "write", "finish")
+    COMPONENT_FIELD_NUMBER: _ClassVar[int]
+    GRANT_FIELD_NUMBER: _ClassVar[int]
+    READ_FIELD_NUMBER: _ClassVar[int]
+    WRITE_FIELD_NUMBER: _ClassVar[int]
+    FINISH_FIELD_NUMBER: _ClassVar[int]
+    component: str
+    grant: str
+    read: ReadRequest
+    write: WriteOpen
+    finish: WriteFinish
+    def __init__(self, component: _Optional[str] = ..., grant: _Optional[str] = ..., read: _Optional[_Union[ReadRequest, _Mapping]] = ..., write: _Optional[_Union[WriteOpen, _Mapping]] = ..., finish: _Optional[_Union[WriteFinish, _Mapping]] = ...) -> None: ...
+
+class FileHandoverResponse(_message.Message):
+    __slots__ = ("read_opened", "write_opened", "committed", "error")
+    READ_OPENED_FIELD_NUMBER: _ClassVar[int]
+    WRITE_OPENED_FIELD_NUMBER: _ClassVar[int]
+    COMMITTED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    read_opened: ReadOpened
+    write_opened: WriteOpened
+    committed: WriteCommitted
+    error: bytes
+    def __init__(self, read_opened: _Optional[_Union[ReadOpened, _Mapping]] = ..., write_opened: _Optional[_Union[WriteOpened, _Mapping]] = ..., committed: _Optional[_Union[WriteCommitted, _Mapping]] = ..., error: _Optional[bytes] = ...) -> None: ...

@@ -20,7 +20,7 @@ class OpenComponentRequest(_message.Message):
     def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., name: _Optional[str] = ..., failed_pid: _Optional[int] = ..., failed_hung: _Optional[bool] = ...) -> None: ...
 
 class ComponentAccess(_message.Message):
-    __slots__ = ("direct", "target", "grant", "expires", "pid", "call_timeout", "failure")
+    __slots__ = ("direct", "target", "grant", "expires", "pid", "call_timeout", "failure", "files_address")
     DIRECT_FIELD_NUMBER: _ClassVar[int]
     TARGET_FIELD_NUMBER: _ClassVar[int]
     GRANT_FIELD_NUMBER: _ClassVar[int]
@@ -28,6 +28,7 @@ class ComponentAccess(_message.Message):
     PID_FIELD_NUMBER: _ClassVar[int]
     CALL_TIMEOUT_FIELD_NUMBER: _ClassVar[int]
     FAILURE_FIELD_NUMBER: _ClassVar[int]
+    FILES_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     direct: bool
     target: str
     grant: str
@@ -35,7 +36,8 @@ class ComponentAccess(_message.Message):
     pid: int
     call_timeout: float
     failure: str
-    def __init__(self, direct: _Optional[bool] = ..., target: _Optional[str] = ..., grant: _Optional[str] = ..., expires: _Optional[float] = ..., pid: _Optional[int] = ..., call_timeout: _Optional[float] = ..., failure: _Optional[str] = ...) -> None: ...
+    files_address: str
+    def __init__(self, direct: _Optional[bool] = ..., target: _Optional[str] = ..., grant: _Optional[str] = ..., expires: _Optional[float] = ..., pid: _Optional[int] = ..., call_timeout: _Optional[float] = ..., failure: _Optional[str] = ..., files_address: _Optional[str] = ...) -> None: ...
 
 class RegisterFlavorRequest(_message.Message):
     __slots__ = ("type", "source", "source_root", "requirements", "python")

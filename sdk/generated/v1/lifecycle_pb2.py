@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from flavorhost.generated.v1 import common_pb2 as flavorhost_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x66lavorhost/v1/lifecycle.proto\x12\rflavorhost.v1\x1a\x1a\x66lavorhost/v1/common.proto\"\x16\n\x14GetPluginInfoRequest\"\x94\x01\n\nPluginInfo\x12\x13\n\x0b\x66lavor_name\x18\x01 \x01(\t\x12\x34\n\x0e\x63omponent_type\x18\x02 \x01(\x0e\x32\x1c.flavorhost.v1.ComponentType\x12\x18\n\x10protocol_version\x18\x03 \x01(\r\x12\x10\n\x08services\x18\x04 \x03(\t\x12\x0f\n\x07runtime\x18\x05 \x01(\t\"U\n\x10\x43onfigureRequest\x12\x16\n\x0e\x63omponent_name\x18\x01 \x01(\t\x12\x14\n\x0c\x63omponent_id\x18\x02 \x01(\t\x12\x13\n\x0b\x63onfig_json\x18\x03 \x01(\t\"\x13\n\x11\x43onfigureResponse\"(\n\x0eReleaseRequest\x12\x16\n\x0e\x63omponent_name\x18\x01 \x01(\t\"\x11\n\x0fReleaseResponse\"\x11\n\x0fShutdownRequest\"\x12\n\x10ShutdownResponse2\xc3\x02\n\tLifecycle\x12O\n\rGetPluginInfo\x12#.flavorhost.v1.GetPluginInfoRequest\x1a\x19.flavorhost.v1.PluginInfo\x12N\n\tConfigure\x12\x1f.flavorhost.v1.ConfigureRequest\x1a .flavorhost.v1.ConfigureResponse\x12H\n\x07Release\x12\x1d.flavorhost.v1.ReleaseRequest\x1a\x1e.flavorhost.v1.ReleaseResponse\x12K\n\x08Shutdown\x12\x1e.flavorhost.v1.ShutdownRequest\x1a\x1f.flavorhost.v1.ShutdownResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1d\x66lavorhost/v1/lifecycle.proto\x12\rflavorhost.v1\x1a\x1a\x66lavorhost/v1/common.proto\"\x16\n\x14GetPluginInfoRequest\"\xb3\x01\n\nPluginInfo\x12\x13\n\x0b\x66lavor_name\x18\x01 \x01(\t\x12\x34\n\x0e\x63omponent_type\x18\x02 \x01(\x0e\x32\x1c.flavorhost.v1.ComponentType\x12\x18\n\x10protocol_version\x18\x03 \x01(\r\x12\x10\n\x08services\x18\x04 \x03(\t\x12\x0f\n\x07runtime\x18\x05 \x01(\t\x12\x1d\n\x15\x66ile_handover_address\x18\x06 \x01(\t\"U\n\x10\x43onfigureRequest\x12\x16\n\x0e\x63omponent_name\x18\x01 \x01(\t\x12\x14\n\x0c\x63omponent_id\x18\x02 \x01(\t\x12\x13\n\x0b\x63onfig_json\x18\x03 \x01(\t\"\x13\n\x11\x43onfigureResponse\"(\n\x0eReleaseRequest\x12\x16\n\x0e\x63omponent_name\x18\x01 \x01(\t\"\x11\n\x0fReleaseResponse\"\x11\n\x0fShutdownRequest\"\x12\n\x10ShutdownResponse2\xc3\x02\n\tLifecycle\x12O\n\rGetPluginInfo\x12#.flavorhost.v1.GetPluginInfoRequest\x1a\x19.flavorhost.v1.PluginInfo\x12N\n\tConfigure\x12\x1f.flavorhost.v1.ConfigureRequest\x1a .flavorhost.v1.ConfigureResponse\x12H\n\x07Release\x12\x1d.flavorhost.v1.ReleaseRequest\x1a\x1e.flavorhost.v1.ReleaseResponse\x12K\n\x08Shutdown\x12\x1e.flavorhost.v1.ShutdownRequest\x1a\x1f.flavorhost.v1.ShutdownResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -35,19 +35,19 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETPLUGININFOREQUEST']._serialized_start=76
   _globals['_GETPLUGININFOREQUEST']._serialized_end=98
   _globals['_PLUGININFO']._serialized_start=101
-  _globals['_PLUGININFO']._serialized_end=249
-  _globals['_CONFIGUREREQUEST']._serialized_start=251
-  _globals['_CONFIGUREREQUEST']._serialized_end=336
-  _globals['_CONFIGURERESPONSE']._serialized_start=338
-  _globals['_CONFIGURERESPONSE']._serialized_end=357
-  _globals['_RELEASEREQUEST']._serialized_start=359
-  _globals['_RELEASEREQUEST']._serialized_end=399
-  _globals['_RELEASERESPONSE']._serialized_start=401
-  _globals['_RELEASERESPONSE']._serialized_end=418
-  _globals['_SHUTDOWNREQUEST']._serialized_start=420
-  _globals['_SHUTDOWNREQUEST']._serialized_end=437
-  _globals['_SHUTDOWNRESPONSE']._serialized_start=439
-  _globals['_SHUTDOWNRESPONSE']._serialized_end=457
-  _globals['_LIFECYCLE']._serialized_start=460
-  _globals['_LIFECYCLE']._serialized_end=783
+  _globals['_PLUGININFO']._serialized_end=280
+  _globals['_CONFIGUREREQUEST']._serialized_start=282
+  _globals['_CONFIGUREREQUEST']._serialized_end=367
+  _globals['_CONFIGURERESPONSE']._serialized_start=369
+  _globals['_CONFIGURERESPONSE']._serialized_end=388
+  _globals['_RELEASEREQUEST']._serialized_start=390
+  _globals['_RELEASEREQUEST']._serialized_end=430
+  _globals['_RELEASERESPONSE']._serialized_start=432
+  _globals['_RELEASERESPONSE']._serialized_end=449
+  _globals['_SHUTDOWNREQUEST']._serialized_start=451
+  _globals['_SHUTDOWNREQUEST']._serialized_end=468
+  _globals['_SHUTDOWNRESPONSE']._serialized_start=470
+  _globals['_SHUTDOWNRESPONSE']._serialized_end=488
+  _globals['_LIFECYCLE']._serialized_start=491
+  _globals['_LIFECYCLE']._serialized_end=814
 # @@protoc_insertion_point(module_scope)

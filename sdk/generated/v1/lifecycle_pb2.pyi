@@ -12,18 +12,20 @@ class GetPluginInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class PluginInfo(_message.Message):
-    __slots__ = ("flavor_name", "component_type", "protocol_version", "services", "runtime")
+    __slots__ = ("flavor_name", "component_type", "protocol_version", "services", "runtime", "file_handover_address")
     FLAVOR_NAME_FIELD_NUMBER: _ClassVar[int]
     COMPONENT_TYPE_FIELD_NUMBER: _ClassVar[int]
     PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
     SERVICES_FIELD_NUMBER: _ClassVar[int]
     RUNTIME_FIELD_NUMBER: _ClassVar[int]
+    FILE_HANDOVER_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     flavor_name: str
     component_type: _common_pb2.ComponentType
     protocol_version: int
     services: _containers.RepeatedScalarFieldContainer[str]
     runtime: str
-    def __init__(self, flavor_name: _Optional[str] = ..., component_type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., protocol_version: _Optional[int] = ..., services: _Optional[_Iterable[str]] = ..., runtime: _Optional[str] = ...) -> None: ...
+    file_handover_address: str
+    def __init__(self, flavor_name: _Optional[str] = ..., component_type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., protocol_version: _Optional[int] = ..., services: _Optional[_Iterable[str]] = ..., runtime: _Optional[str] = ..., file_handover_address: _Optional[str] = ...) -> None: ...
 
 class ConfigureRequest(_message.Message):
     __slots__ = ("component_name", "component_id", "config_json")
