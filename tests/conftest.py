@@ -17,6 +17,7 @@ import pytest
 
 from flavorhost import Client
 from flavorhost.host_connection import is_running, wait_until_stopped
+from flavorhost.proxies.handed_over_files import FILE_HANDOVER_ENV
 
 REPO = Path(__file__).resolve().parent.parent
 FLAVORHOST_BIN = str(Path(sys.executable).with_name("flavorhost"))
@@ -133,3 +134,12 @@ def s3_config(endpoint: str, path: str) -> dict[str, object]:
         "secret": "testing",
         "client_kwargs": {"endpoint_url": endpoint, "region_name": "us-west-2"},
     }
+
+
+@pytest.fixture(params=["handed_over", "streamed"])
+def file_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way a local store's files reach the client: handed over as descriptors (the
+    default), or streamed over gRPC (as for other flavors and remote clients)."""
+    if request.param == "streamed":
+        monkeypatch.setenv(FILE_HANDOVER_ENV, "0")
+    return str(request.param)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import socket
 from typing import Any, NoReturn
 
@@ -101,10 +102,14 @@ def _exchange(
         connection.close()
         raise
     opened = response.WhichOneof("kind") in ("read_opened", "write_opened")
-    if opened and len(fds) != 1:
-        connection.close()
-        raise FrameError("the sidecar sent no file descriptor with the opened file")
-    return connection, response, fds[0] if fds else -1
+    if not opened or len(fds) != 1:
+        for fd in fds:  # only an opened file comes with one
+            os.close(fd)
+        if opened:
+            connection.close()
+            raise FrameError("the sidecar sent no file descriptor with the opened file")
+        return connection, response, -1
+    return connection, response, fds[0]
 
 
 def _gone(link: ComponentLink, target: Target, failure: str, cause: BaseException) -> NoReturn:
