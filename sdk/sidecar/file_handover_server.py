@@ -17,6 +17,7 @@ import os
 import socket
 import stat
 import threading
+from concurrent import futures
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +37,17 @@ logger = logging.getLogger(__name__)
 
 
 class FileHandoverServer:
-    """Serves the file handover exchange on `path`, one thread per connection."""
+    """Serves the file handover exchange on `path`, each connection on a worker thread."""
 
     def __init__(self, path: Path, table: ComponentTable, token: str) -> None:
         self.path = path
         self._table = table
         self._token = token
         self._slots = threading.BoundedSemaphore(MAX_CONCURRENT_CALLS)
+        # Idle workers are reused: starting a thread per exchange cost more than the exchange.
+        self._workers = futures.ThreadPoolExecutor(
+            MAX_CONCURRENT_CALLS, thread_name_prefix="file-handover"
+        )
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._listener.bind(str(path))
         os.chmod(path, 0o600)
@@ -56,6 +61,7 @@ class FileHandoverServer:
         self._closed = True
         self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
+        self._workers.shutdown(wait=False)
         self.path.unlink(missing_ok=True)
 
     def _accept(self) -> None:
@@ -70,9 +76,7 @@ class FileHandoverServer:
             if not self._slots.acquire(blocking=False):
                 self._refuse(connection)
                 continue
-            threading.Thread(
-                target=self._serve, args=(connection,), name="file-handover-call", daemon=True
-            ).start()
+            self._workers.submit(self._serve, connection)
 
     def _refuse(self, connection: socket.socket) -> None:
         with connection:
