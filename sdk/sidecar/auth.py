@@ -30,7 +30,7 @@ class TokenInterceptor(grpc.ServerInterceptor):
 
     def __init__(self, token: str) -> None:
         self._token = token.encode()
-        self._key = token
+        self._grants = grants.GrantChecker(token)
 
     def intercept_service(
         self,
@@ -45,7 +45,7 @@ class TokenInterceptor(grpc.ServerInterceptor):
         grant = str(metadata.get(GRANT_METADATA_KEY, ""))
         component = str(metadata.get(COMPONENT_METADATA_KEY, ""))
         opens = grant and not handler_call_details.method.startswith(HOST_ONLY_PREFIX)
-        if opens and grants.verify(self._key, component, grant):
+        if opens and self._grants.verify(component, grant):
             return handler
         # Answer with a handler of the same shape, so streaming calls are refused cleanly too.
         if handler.request_streaming and handler.response_streaming:

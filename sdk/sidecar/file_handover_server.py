@@ -42,7 +42,7 @@ class FileHandoverServer:
     def __init__(self, path: Path, table: ComponentTable, token: str) -> None:
         self.path = path
         self._table = table
-        self._token = token
+        self._grants = grants.GrantChecker(token)
         self._slots = threading.BoundedSemaphore(MAX_CONCURRENT_CALLS)
         # Idle workers are reused: starting a thread per exchange cost more than the exchange.
         self._workers = futures.ThreadPoolExecutor(
@@ -110,7 +110,7 @@ class FileHandoverServer:
             self._slots.release()
 
     def _store(self, request: pb.FileHandoverRequest) -> BaseArtifactStore:
-        if not grants.verify(self._token, request.component, request.grant):
+        if not self._grants.verify(request.component, request.grant):
             raise _StaleGrant()
         store: BaseArtifactStore = self._table.get(request.component)
         if not type(store).LOCAL_FILES:

@@ -119,6 +119,15 @@ def test_grants_are_bound_to_key_component_and_time() -> None:
     assert not grants.verify("key", "c", "garbage")
 
 
+def test_a_remembered_grant_still_expires() -> None:
+    checker = grants.GrantChecker("key")
+    grant = grants.mint("key", "c", time.time() + 0.5)
+    assert checker.verify("c", grant) and checker.verify("c", grant)  # the second from memory
+    assert not checker.verify("d", grant) and not checker.verify("c", grant[:-4] + "0000")
+    time.sleep(0.6)
+    assert not checker.verify("c", grant)
+
+
 # --- the SDK's use of it ---------------------------------------------------------------------
 
 
