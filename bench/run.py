@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import json
 import multiprocessing
 import os
@@ -22,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -61,10 +63,12 @@ class Sizes:
     calls_per_client: int
     cold_starts: int
     rss_file_mib: int
+    load_clients: int
+    load_file_mib: int
 
 
-FULL = Sizes(2000, (1, 64, 256), (1, 4, 16), 500, 3, 256)
-SMOKE = Sizes(20, (1,), (1, 2), 10, 1, 2)
+FULL = Sizes(2000, (1, 64, 256), (1, 4, 16), 500, 3, 256, 16, 256)
+SMOKE = Sizes(20, (1,), (1, 2), 10, 1, 2, 2, 2)
 
 
 @dataclass
@@ -77,6 +81,7 @@ class Report:
     concurrency: list[dict[str, Any]] = field(default_factory=list)
     cold_start: dict[str, Any] = field(default_factory=dict)
     memory: dict[str, Any] = field(default_factory=dict)
+    memory_under_load: list[dict[str, Any]] = field(default_factory=list)
 
 
 def machine() -> dict[str, Any]:
@@ -377,9 +382,9 @@ def _sidecar_start_seconds(home: Path, count: int) -> float:
     return statistics.median(samples)
 
 
-def _rss_mib(pid: int) -> float:
+def _rss_mib(pid: int, field: str = "VmRSS") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -419,6 +424,170 @@ def bench_memory(report: Report, sizes: Sizes, client: Client) -> None:
         "growth_mib": {name: peak[name] - idle[name] for name in pids},
     }
     print(f"memory: {json.dumps(report.memory)}", flush=True)
+
+
+# The two paths of the memory-under-load part: the name, and whether the clients may go direct.
+LOAD_PATHS = (("as_called", True), ("via_host", False))
+LOAD_LABELS = {"as_called": "as users call it", "via_host": f"through the host ({DIRECT_ENV}=0)"}
+
+
+def _load_block(seed: bytes, index: int) -> bytes:
+    """Block `index` (1 MiB) of a load client's file: its random block with the index in front,
+    so no two blocks of a file are equal and a block read out of place changes the hash."""
+    return index.to_bytes(8, "little") + seed[8:]
+
+
+def load_worker(
+    home: str, index: int, name: str, mib: int, direct: bool, start_at: float, out: Any
+) -> None:
+    """One client process of the memory-under-load part: writes `mib` MiB to `name` through the
+    SDK proxy, then reads it back in CHUNK_SIZE pieces and checks its size and hash. Never holds
+    more than one block. Puts (index, bytes moved, start, end, peak RSS MiB) or an error report."""
+    try:
+        os.environ["FLAVORHOST_HOME"] = home
+        if direct:
+            os.environ.pop(DIRECT_ENV, None)
+        else:
+            os.environ[DIRECT_ENV] = "0"
+        with Client(Path(home), autostart=False) as client:
+            store = client.active_stack.artifact_store
+            store.exists("probe")  # connects (and, as users call it, takes the direct grant)
+            seed = os.urandom(MIB)
+            while time.time() < start_at:
+                time.sleep(0.001)
+            start = time.time()
+            written = hashlib.blake2b()
+            with store.open(name, "wb") as target:
+                for block in range(mib):
+                    data = _load_block(seed, block)
+                    written.update(data)
+                    target.write(data)
+            read = hashlib.blake2b()
+            size = 0
+            with store.open(name, "rb") as source:
+                while chunk := source.read(CHUNK_SIZE):
+                    read.update(chunk)
+                    size += len(chunk)
+            end = time.time()
+            if size != mib * MIB or read.digest() != written.digest():
+                raise RuntimeError(
+                    f"client {index} read back {size} bytes of {name} (wrote {mib * MIB}); "
+                    f"hash {'matches' if read.digest() == written.digest() else 'DIFFERS'}"
+                )
+        # VmHWM, not ru_maxrss: that one keeps the bench process's peak across fork and exec.
+        out.put((index, 2 * size, start, end, _rss_mib(os.getpid(), "VmHWM")))
+    except BaseException:
+        out.put((index, "error", traceback.format_exc()))
+        raise
+
+
+class RssSampler:
+    """Peak VmRSS of the host and of its sidecars (summed), sampled every 10 ms in a thread."""
+
+    def __init__(self, host_pid: int, sidecar_pids: list[int]) -> None:
+        self._host_pid, self._sidecar_pids = host_pid, sidecar_pids
+        self.idle = self.now()
+        self.peak = dict(self.idle)
+        self.lost = ""  # why sampling stopped early, if it did
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample)
+        self._thread.start()
+
+    def now(self) -> dict[str, float]:
+        return {
+            "host": _rss_mib(self._host_pid),
+            "sidecar": sum(_rss_mib(pid) for pid in self._sidecar_pids),
+        }
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            try:
+                current = self.now()
+            except OSError as error:  # a process is gone: the figures would be wrong
+                self.lost = repr(error)
+                return
+            for name, value in current.items():
+                self.peak[name] = max(self.peak[name], value)
+            self._stop.wait(0.01)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def bench_memory_under_load(report: Report, sizes: Sizes, home: Path, client: Client) -> None:
+    """Host and sidecar RSS while many client processes each write then read a large file:
+    as users call it, then with every call forced through the host."""
+    client.active_stack.artifact_store.exists("probe")  # the sidecar is up
+    for label, direct in LOAD_PATHS:
+        row = _memory_under_load_row(label, direct, sizes, home, client)
+        report.memory_under_load.append(row)
+        print(f"memory under load, {label}: {json.dumps(row)}", flush=True)
+
+
+def _sidecar_pids(client: Client) -> list[int]:
+    return sorted(sidecar.pid for sidecar in client.host_status().sidecars)
+
+
+def _memory_under_load_row(
+    label: str, direct: bool, sizes: Sizes, home: Path, client: Client
+) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    count, mib = sizes.load_clients, sizes.load_file_mib
+    host_pid, sidecars = client.host_status().pid, _sidecar_pids(client)
+    if not sidecars:
+        raise RuntimeError("no sidecar is running: nothing to measure")
+    sampler = RssSampler(host_pid, sidecars)
+    queue = context.Queue()
+    names = [f"load-{label}-{i}.bin" for i in range(count)]
+    start_at = time.time() + 2.0 + 0.3 * count  # after every process has started
+    workers = [
+        context.Process(
+            target=load_worker, args=(str(home), i, names[i], mib, direct, start_at, queue)
+        )
+        for i in range(count)
+    ]
+    try:
+        for worker in workers:
+            worker.start()
+        results = [queue.get(timeout=1800) for _ in workers]
+        for worker in workers:
+            worker.join(timeout=60)
+    finally:
+        sampler.stop()
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+    failures = [result[2] for result in results if result[1] == "error"]
+    if failures:
+        raise RuntimeError(f"memory under load ({label}): a client failed:\n{failures[0]}")
+    if sampler.lost or _sidecar_pids(client) != sidecars or client.host_status().pid != host_pid:
+        raise RuntimeError(
+            f"memory under load ({label}): the host or a sidecar was replaced mid-run "
+            f"({sampler.lost or 'pids changed'}); its RSS figures would be wrong"
+        )
+    after = sampler.now()
+    store = client.active_stack.artifact_store
+    for name in names:
+        store.remove(name)
+    wall = max(r[3] for r in results) - min(r[2] for r in results)
+    idle, peak = sampler.idle, sampler.peak
+    return {
+        "path": label,
+        "clients": count,
+        "file_mib": mib,
+        "host_idle_mib": idle["host"],
+        "host_peak_mib": peak["host"],
+        "host_growth_mib": peak["host"] - idle["host"],
+        "host_after_mib": after["host"],
+        "sidecar_idle_mib": idle["sidecar"],
+        "sidecar_peak_mib": peak["sidecar"],
+        "sidecar_growth_mib": peak["sidecar"] - idle["sidecar"],
+        "sidecar_after_mib": after["sidecar"],
+        "client_peak_mib": max(r[4] for r in results),
+        "wall_s": wall,
+        "mb_per_s": sum(r[1] for r in results) / MIB / wall,
+    }
 
 
 def markdown(report: Report) -> str:
@@ -497,6 +666,23 @@ def markdown(report: Report) -> str:
             f"| {name} | {memory['idle_mib'][name]:.0f} | {memory['peak_mib'][name]:.0f} | "
             f"{memory['growth_mib'][name]:.0f} |"
         )
+    if report.memory_under_load:
+        first = report.memory_under_load[0]
+        lines += [
+            "",
+            f"## Memory while {first['clients']} clients stream {first['file_mib']} MiB each (MiB)",
+            "",
+            "| path | host idle | host peak | host growth | host after | sidecar growth "
+            "| client peak | MB/s | wall s |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for row in report.memory_under_load:
+            lines.append(
+                f"| {LOAD_LABELS[row['path']]} | {row['host_idle_mib']:.0f} | "
+                f"{row['host_peak_mib']:.0f} | {row['host_growth_mib']:.0f} | "
+                f"{row['host_after_mib']:.0f} | {row['sidecar_growth_mib']:.0f} | "
+                f"{row['client_peak_mib']:.0f} | {row['mb_per_s']:.0f} | {row['wall_s']:.1f} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -521,6 +707,7 @@ def run(sizes: Sizes, results: Path) -> Report:
         one_hop = None
         bench_memory(report, sizes, client)
         bench_concurrency(report, sizes, home)
+        bench_memory_under_load(report, sizes, home, client)
         client.close()
         bench_cold_start(report, sizes, home)
         client = Client(home)
