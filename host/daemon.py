@@ -42,6 +42,7 @@ from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host.supervisor import Supervisor
 from flavorhost.protocol import (
+    LOCAL_SERVER_OPTIONS,
     MAX_CONCURRENT_CALLS,
     MAX_CONCURRENT_CALLS_ENV,
     SERVER_OPTIONS,
@@ -130,7 +131,8 @@ class HostDaemon:
         limit = _concurrency_limit()
         self._server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=limit, thread_name_prefix="host"),
-            options=SERVER_OPTIONS,
+            # The unix socket's tuning, unless the host also listens on TCP.
+            options=SERVER_OPTIONS if tcp is not None else LOCAL_SERVER_OPTIONS,
             handlers=[self._proxy],
             interceptors=[self.remote.gate],
             # Beyond this, calls fail at once with RESOURCE_EXHAUSTED instead of queueing behind

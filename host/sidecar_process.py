@@ -26,7 +26,7 @@ from flavorhost.protocol import (
     COOKIE_ENV,
     COOKIE_VALUE,
     FLAVOR_SOURCE_ENV,
-    GRPC_OPTIONS,
+    LOCAL_GRPC_OPTIONS,
     SOCKET_DIR_ENV,
     SOURCE_ROOT_ENV,
     TOKEN_ENV,
@@ -138,7 +138,7 @@ class SidecarProcess:
         what = f"the sidecar of {flavor.type.value} flavor {flavor.name!r}"
         try:
             handshake = cls._read_handshake(process, what, log_path)
-            channel = grpc.insecure_channel(handshake.target, options=GRPC_OPTIONS)
+            channel = grpc.insecure_channel(handshake.target, options=LOCAL_GRPC_OPTIONS)
             info = lifecycle_pb2_grpc.LifecycleStub(channel).GetPluginInfo(
                 lifecycle_pb2.GetPluginInfoRequest(),
                 metadata=((TOKEN_METADATA_KEY, token),),

@@ -21,7 +21,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from flavorhost.errors import HostUnavailableError
 from flavorhost.home import flavorhost_home, host_address, host_log_path, host_socket_path
-from flavorhost.protocol import GRPC_OPTIONS
+from flavorhost.protocol import LOCAL_GRPC_OPTIONS
 from flavorhost.remote_host import RemoteHost
 
 START_TIMEOUT_SECONDS = 60.0
@@ -33,7 +33,7 @@ def is_running(home: Path) -> bool:
     """Whether a host answers on this home's socket."""
     if not host_socket_path(home).exists():
         return False
-    with grpc.insecure_channel(host_address(home), options=GRPC_OPTIONS) as channel:
+    with grpc.insecure_channel(host_address(home), options=LOCAL_GRPC_OPTIONS) as channel:
         try:
             health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(), timeout=PING_TIMEOUT_SECONDS
@@ -101,7 +101,7 @@ def connect(home: Path | None = None, autostart: bool = True) -> grpc.Channel:
                 f"no flavorhost host runs for {home}; start one with `flavorhost host start`"
             )
         start_in_background(home)
-    return grpc.insecure_channel(host_address(home), options=GRPC_OPTIONS)
+    return grpc.insecure_channel(host_address(home), options=LOCAL_GRPC_OPTIONS)
 
 
 def wait_until_stopped(pid: int, timeout: float = 30.0) -> bool:

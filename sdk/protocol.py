@@ -27,13 +27,21 @@ SOCKET_DIR_ENV = "FLAVORHOST_SOCKET_DIR"
 
 # File contents travel in chunks well below gRPC's 4 MiB default message limit; limits are still
 # set explicitly on every endpoint so a larger chunk fails loudly rather than at exactly 4 MiB.
-CHUNK_SIZE = 1 << 20
+# 512 KiB: with 1 MiB chunks a host forwarding 16 streams held about 100 MiB more (bench/README.md).
+CHUNK_SIZE = 512 << 10
 MAX_MESSAGE_BYTES = 16 << 20
 GRPC_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
 ]
 SERVER_OPTIONS = [*GRPC_OPTIONS, ("grpc.so_reuseport", 0)]
+# For endpoints on unix sockets only. gRPC's bandwidth-delay probing grows each stream's
+# flow-control window to many MiB; on a local socket that buys no speed, but a host forwarding 16
+# streams held 0.5-1.2 GiB more for it (bench/README.md). TCP endpoints keep probing, which
+# links with real latency need.
+_LOCAL_TUNING = [("grpc.http2.bdp_probe", 0)]
+LOCAL_GRPC_OPTIONS = [*GRPC_OPTIONS, *_LOCAL_TUNING]
+LOCAL_SERVER_OPTIONS = [*SERVER_OPTIONS, *_LOCAL_TUNING]
 # Calls a host or Python sidecar serves at once (each open stream holds one); more fail at once
 # with RESOURCE_EXHAUSTED rather than wait behind streams that may stay open for long. The host's
 # limit can be changed with this environment variable.

@@ -33,7 +33,7 @@ from flavorhost.protocol import (
     COMPONENT_METADATA_KEY,
     DEFAULT_CALL_TIMEOUT_SECONDS,
     GRANT_METADATA_KEY,
-    GRPC_OPTIONS,
+    LOCAL_GRPC_OPTIONS,
 )
 from flavorhost.stall_watch import StallWatch, WatchedStream
 from flavorhost.wire import type_to_proto
@@ -76,7 +76,7 @@ class SidecarChannels:
             channel = self._channels.get(target)
             if channel is None:
                 channel = self._channels[target] = grpc.insecure_channel(
-                    target, options=GRPC_OPTIONS
+                    target, options=LOCAL_GRPC_OPTIONS
                 )
             return channel
 

@@ -27,9 +27,9 @@ from flavorhost.protocol import (
     COOKIE_VALUE,
     CORE_VERSION,
     FLAVOR_SOURCE_ENV,
+    LOCAL_SERVER_OPTIONS,
     MAX_CONCURRENT_CALLS,
     PROTOCOL_VERSION,
-    SERVER_OPTIONS,
     SOCKET_DIR_ENV,
     SOURCE_ROOT_ENV,
     TOKEN_ENV,
@@ -89,7 +89,7 @@ def serve(
     stop = threading.Event()
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=MAX_CONCURRENT_CALLS, thread_name_prefix="sidecar"),
-        options=SERVER_OPTIONS,
+        options=LOCAL_SERVER_OPTIONS,
         interceptors=[TokenInterceptor(token)],
         maximum_concurrent_rpcs=MAX_CONCURRENT_CALLS,
     )

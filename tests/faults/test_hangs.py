@@ -13,6 +13,7 @@ from flavorhost import Client
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import ComponentTimeoutError
 from flavorhost.host_connection import wait_until_stopped
+from flavorhost.protocol import CHUNK_SIZE
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from tests.conftest import Cli
 
@@ -65,12 +66,12 @@ def test_a_read_that_hangs_mid_stream_resumes_on_a_new_sidecar(faulty: Cli, home
     and the reader resumes from its offset each time, so the bytes still arrive intact."""
     with Client(home) as client:
         store = _hanging_store(client, home, "hang_mid_read")
-        data = os.urandom(3 * MIB)
+        data = os.urandom(3 * CHUNK_SIZE)
         with store.open(store.path + "/hang-after-one", "wb") as file:
             file.write(data)
         with store.open(store.path + "/hang-after-one", "rb") as file:
             assert file.read() == data
-        # It hung after each of the three 1 MiB chunks (the third time looking for the end).
+        # It hung after each of the three chunks (the third time looking for the end).
         assert client.host_status().sidecars[0].restarts == 3
 
 
