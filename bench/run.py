@@ -46,6 +46,7 @@ from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host_connection import is_running, wait_until_stopped
 from flavorhost.protocol import CHUNK_SIZE
 from flavorhost.proxies.component_link import DIRECT_ENV
+from flavorhost.proxies.handed_over_files import FILE_HANDOVER_ENV
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIB = 1 << 20
@@ -219,15 +220,27 @@ def _best_of(count: int, action: Callable[[], Any]) -> float:
     return best
 
 
-def bench_streaming(report: Report, sizes: Sizes, root: Path, one_hop: OneHop, proxy: Any) -> None:
-    """Writing and reading whole files: local file I/O, one hop, the SDK proxy."""
+# The ways the SDK proxy can move a file, compared with local I/O and the one-hop stream.
+PROXY_PATHS = {
+    "proxied": "as users call it (for the local flavor: the descriptor handed over)",
+    "streamed": f"direct gRPC streams ({FILE_HANDOVER_ENV}=0, as for flavors that stream)",
+    "via_host": f"through the host ({DIRECT_ENV}=0, as for remote clients)",
+}
+
+
+def bench_streaming(
+    report: Report, sizes: Sizes, root: Path, one_hop: OneHop, proxies: dict[str, Any]
+) -> None:
+    """Writing and reading whole files: local file I/O, one hop, the SDK proxy's paths."""
     for mib in sizes.files_mib:
-        row = _streaming_row(mib, root, one_hop, proxy)
+        row = _streaming_row(mib, root, one_hop, proxies)
         report.streaming.append(row)
         print(f"streaming {mib} MiB: {json.dumps(row)}", flush=True)
 
 
-def _streaming_row(mib: int, root: Path, one_hop: OneHop, proxy: Any) -> dict[str, Any]:
+def _streaming_row(
+    mib: int, root: Path, one_hop: OneHop, proxies: dict[str, Any]
+) -> dict[str, Any]:
     data = os.urandom(mib * MIB)
     repeats = 3 if mib <= 64 else 1
     local_path = root / f"local-{mib}"
@@ -241,30 +254,40 @@ def _streaming_row(mib: int, root: Path, one_hop: OneHop, proxy: Any) -> dict[st
             while source.read(CHUNK_SIZE):
                 pass
 
-    def proxy_write() -> None:
-        with proxy.open(f"proxied-{mib}", "wb") as target:
+    def proxy_write(proxy: Any, name: str) -> None:
+        with proxy.open(name, "wb") as target:
             target.write(data)
 
-    def proxy_read() -> None:
-        with proxy.open(f"proxied-{mib}", "rb") as source:
+    def proxy_read(proxy: Any, name: str) -> None:
+        with proxy.open(name, "rb") as source:
             while source.read(CHUNK_SIZE):
                 pass
 
     row: dict[str, Any] = {"size_mib": mib}
-    for label, write, read in (
+    ways: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
         ("local", local_write, local_read),
         ("one_hop", lambda: one_hop.write(f"hop-{mib}", data), lambda: one_hop.read(f"hop-{mib}")),
-        ("proxied", proxy_write, proxy_read),
-    ):
+    ]
+    for label, proxy in proxies.items():
+        name = f"{label}-{mib}"
+        ways.append(
+            (
+                label,
+                functools.partial(proxy_write, proxy, name),
+                functools.partial(proxy_read, proxy, name),
+            )
+        )
+    for label, write, read in ways:
         row[label] = {
             "write_mb_s": _rate(len(data), _best_of(repeats, write)),
             "read_mb_s": _rate(len(data), _best_of(repeats, read)),
         }
     for direction in ("write", "read"):
-        proxied = row["proxied"][f"{direction}_mb_s"]
-        row[f"proxied_vs_one_hop_{direction}"] = proxied / row["one_hop"][f"{direction}_mb_s"]
-        row[f"proxied_vs_local_{direction}"] = proxied / row["local"][f"{direction}_mb_s"]
-    for path in (local_path, root / f"hop-{mib}", root / f"proxied-{mib}"):
+        key = f"{direction}_mb_s"
+        for label in proxies:
+            row[f"{label}_vs_one_hop_{direction}"] = row[label][key] / row["one_hop"][key]
+        row[f"proxied_vs_local_{direction}"] = row["proxied"][key] / row["local"][key]
+    for path in [local_path, root / f"hop-{mib}", *(root / f"{label}-{mib}" for label in proxies)]:
         path.unlink(missing_ok=True)
     return row
 
@@ -616,18 +639,26 @@ def markdown(report: Report) -> str:
         "",
         "## Streaming (MB/s, best of 3; 1 run at 256 MiB)",
         "",
-        "| size | direction | local | one hop | proxied | proxied / one hop | proxied / local |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "*proxied*: "
+        + PROXY_PATHS["proxied"]
+        + "; *streamed*: "
+        + PROXY_PATHS["streamed"]
+        + "; *via host*: "
+        + PROXY_PATHS["via_host"]
+        + ".",
+        "",
+        "| size | direction | local | one hop | proxied | streamed | via host | proxied / local "
+        "| proxied / one hop | streamed / one hop | via host / one hop |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for row in report.streaming:
         for direction in ("write", "read"):
             key = f"{direction}_mb_s"
-            lines.append(
-                f"| {row['size_mib']} MiB | {direction} | {row['local'][key]:.0f} | "
-                f"{row['one_hop'][key]:.0f} | {row['proxied'][key]:.0f} | "
-                f"{row[f'proxied_vs_one_hop_{direction}']:.2f}x | "
-                f"{row[f'proxied_vs_local_{direction}']:.2f}x |"
-            )
+            cells = [f"{row['size_mib']} MiB", direction]
+            cells += [f"{row[label][key]:.0f}" for label in ("local", "one_hop", *PROXY_PATHS)]
+            cells.append(f"{row[f'proxied_vs_local_{direction}']:.2f}x")
+            cells += [f"{row[f'{label}_vs_one_hop_{direction}']:.2f}x" for label in PROXY_PATHS]
+            lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
         "## Concurrent client processes, one host",
@@ -700,9 +731,13 @@ def run(sizes: Sizes, results: Path) -> Report:
         os.environ[DIRECT_ENV] = "0"
         via_host = client.active_stack.artifact_store
         del os.environ[DIRECT_ENV]
+        os.environ[FILE_HANDOVER_ENV] = "0"
+        streamed = client.active_stack.artifact_store
+        del os.environ[FILE_HANDOVER_ENV]
         one_hop = OneHop(root, home)
         bench_latency(report, sizes, root, one_hop, proxy, via_host)
-        bench_streaming(report, sizes, root, one_hop, proxy)
+        proxies = {"proxied": proxy, "streamed": streamed, "via_host": via_host}
+        bench_streaming(report, sizes, root, one_hop, proxies)
         one_hop.close()
         one_hop = None
         bench_memory(report, sizes, client)
