@@ -207,10 +207,10 @@ class RemoteWriter(io.RawIOBase):
             raise ValueError("write to a closed file")
         if self._discarded:
             return len(data)
-        chunk = bytes(data)
-        for start in range(0, len(chunk), CHUNK_SIZE):
-            self._put(pb.WriteRequest(data=chunk[start : start + CHUNK_SIZE]))
-        return len(chunk)
+        view = memoryview(data).cast("B")  # one copy per chunk, not a copy of all of `data` first
+        for start in range(0, len(view), CHUNK_SIZE):
+            self._put(pb.WriteRequest(data=bytes(view[start : start + CHUNK_SIZE])))
+        return len(view)
 
     def close(self) -> None:
         """Commits the file; raises if the flavor could not."""
