@@ -9,6 +9,8 @@ exchange is specified). Both sides use these helpers.
 
 from __future__ import annotations
 
+import errno
+import os
 import socket
 import struct
 
@@ -37,7 +39,17 @@ def send_frame(sock: socket.socket, message: Message, fd: int | None = None) -> 
 
 def receive_frame(sock: socket.socket) -> tuple[bytes, list[int]]:
     """Receives one frame's message bytes and the descriptors that came with it."""
-    data, fds, _, _ = socket.recv_fds(sock, 64 * 1024, 1)
+    data, fds, flags, _ = socket.recv_fds(sock, 64 * 1024, 1)
+    for fd in fds:  # as Python's own files: not inherited by the receiver's child processes
+        os.set_inheritable(fd, False)
+    if flags & socket.MSG_CTRUNC:
+        for fd in fds:
+            socket.close(fd)
+        raise OSError(
+            errno.EMFILE,
+            "a file descriptor sent to this process was dropped: it has too many files open; "
+            "close some, or raise its limit (ulimit -n)",
+        )
     if not data:
         raise FrameError("the connection closed before a frame")
     try:

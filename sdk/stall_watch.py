@@ -83,7 +83,9 @@ class StallWatch:
 
     def __init__(self) -> None:
         self._streams: dict[int, tuple[WatchedStream, Callable[[], None]]] = {}
-        self._lock = threading.Lock()
+        # Re-entrant: a file collected while the lock is held (garbage collection can run at any
+        # allocation) unwatches its stream from its finalizer, on the same thread.
+        self._lock = threading.RLock()
         self._changed = threading.Event()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="stall-watch", daemon=True)
@@ -92,11 +94,16 @@ class StallWatch:
     def watch(self, timeout: float, on_stall: Callable[[], None]) -> WatchedStream:
         """Starts watching a stream (set its `call` once made); pair with `unwatch()`."""
         stream = WatchedStream(timeout)
+        entry = (stream, on_stall)
         with self._lock:
-            self._streams[id(stream)] = (stream, on_stall)
+            self._streams[id(stream)] = entry
         if timeout < IDLE_CHECK_SECONDS * 10:
             self._changed.set()  # check sooner than the idle pace
         return stream
+
+    def count(self) -> int:
+        """How many streams are being watched."""
+        return len(self._streams)
 
     def unwatch(self, stream: WatchedStream) -> None:
         """Stops watching a stream that ended."""
@@ -106,7 +113,8 @@ class StallWatch:
     def _run(self) -> None:
         while not self._closed:
             with self._lock:
-                watched = list(self._streams.values())
+                streams = self._streams.copy()
+            watched = list(streams.values())
             shortest = min((s.timeout for s, _ in watched), default=IDLE_CHECK_SECONDS * 10)
             now = time.monotonic()
             for stream, on_stall in watched:

@@ -32,7 +32,12 @@ _GONE = (ConnectionRefusedError, ConnectionResetError, BrokenPipeError, FileNotF
 
 
 class FilesNotHandedOver(Exception):
-    """This component's files are not handed over (its flavor streams them)."""
+    """This file is not handed over: stream it. `lasting`: the flavor never hands files over
+    (otherwise the sidecar was busy, and the next file may be)."""
+
+    def __init__(self, path: str, lasting: bool = True) -> None:
+        super().__init__(path)
+        self.lasting = lasting
 
 
 def open_handed_over(link: ComponentLink, path: str, mode: str) -> Any:
@@ -56,6 +61,8 @@ def open_handed_over(link: ComponentLink, path: str, mode: str) -> Any:
             )
         try:
             connection, response, fd = _exchange(target, request)
+        except BlockingIOError:  # the sidecar's backlog is full: stream this one
+            raise FilesNotHandedOver(path, lasting=False) from None
         except TimeoutError as error:
             link.timed_out(target, method, error)
         except (*_GONE, FrameError) as error:
@@ -73,6 +80,8 @@ def open_handed_over(link: ComponentLink, path: str, mode: str) -> Any:
                 continue
             if isinstance(refusal, NotImplementedError):
                 raise FilesNotHandedOver(path) from refusal
+            if isinstance(refusal, errors.LimitExceededError):
+                raise FilesNotHandedOver(path, lasting=False) from refusal
             raise refusal
         if reading:
             connection.close()
@@ -134,6 +143,31 @@ class HandedOverWriter(io.FileIO):
         self._link = link
         self._target = target
         self._discarded = False
+        self._failed: OSError | None = None  # a write that failed: close() must not commit
+
+    def seekable(self) -> bool:
+        """No: like a streamed file, it is written front to back (or appended to)."""
+        return False
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Not supported (see seekable)."""
+        raise io.UnsupportedOperation(
+            "files opened for writing through flavorhost are not seekable"
+        )
+
+    def truncate(self, size: int | None = None) -> int:
+        """Not supported (see seekable)."""
+        raise io.UnsupportedOperation(
+            "files opened for writing through flavorhost cannot be truncated"
+        )
+
+    def write(self, data: Any) -> int:
+        """Writes through the descriptor; a failure means the file will not be committed."""
+        try:
+            return super().write(data)
+        except OSError as error:
+            self._failed = error
+            raise
 
     def close(self) -> None:
         """Commits the file; raises if the sidecar could not."""
@@ -144,8 +178,15 @@ class HandedOverWriter(io.FileIO):
         finally:
             if self._discarded:
                 self._drop()
-        if not self._discarded:
-            self._commit()
+        if self._discarded:
+            return
+        if self._failed is not None:
+            self._drop()
+            raise OSError(
+                self._failed.errno,
+                f"{self.name} was not written: an earlier write failed ({self._failed})",
+            )
+        self._commit()
 
     def _drop(self) -> None:
         """Ends the exchange without `finish`, and waits (within the call timeout) until the
@@ -162,7 +203,10 @@ class HandedOverWriter(io.FileIO):
             except TimeoutError as error:
                 self._link.timed_out(self._target, "Write", error)
             except (OSError, FrameError) as error:
-                failure = self._link.renew(failed=self._target)[1]
+                try:
+                    failure = self._link.renew(failed=self._target)[1]
+                except errors.FlavorhostError as unreachable:  # the host is gone too
+                    failure = str(unreachable)
                 raise errors.ComponentUnavailableError(
                     f"{self.name} was not written: "
                     f"{failure or 'the sidecar went away before committing it'}"
@@ -175,3 +219,13 @@ class HandedOverWriter(io.FileIO):
         if not self.closed:
             self._discarded = True
             self.close()
+
+    def __del__(self) -> None:
+        # Only an explicit close() commits; a writer dropped unclosed (after an error, say) is
+        # discarded rather than committed half-written, and without waiting on the sidecar.
+        if not self.closed:
+            self._discarded = True
+            with contextlib.suppress(OSError):
+                self._connection.close()
+            with contextlib.suppress(OSError):
+                super().close()

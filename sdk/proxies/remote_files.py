@@ -225,6 +225,7 @@ class RemoteWriter(io.RawIOBase):
             self._expect("committed")
         finally:
             self._offer_end()
+            self._call.cancel()  # over either way; this also ends its stall watch
             super().close()
 
     def discard(self) -> None:
@@ -239,23 +240,65 @@ class RemoteWriter(io.RawIOBase):
         with contextlib.suppress(queue.Full):
             self._queue.put_nowait(None)
 
+    def __del__(self) -> None:
+        # Only an explicit close() commits: a writer dropped unclosed is discarded, not
+        # committed half-written from whatever thread collects it.
+        if not self.closed:
+            with contextlib.suppress(Exception):
+                self.discard()
+            io.RawIOBase.close(self)
+
 
 class _BufferedRemoteWriter(io.BufferedWriter):
-    """Commits on a clean exit from `with`, discards when the block raised."""
+    """Commits on a clean exit from `with`, discards when the block raised; a flush that fails
+    in `close()` discards too (the file would be incomplete), and so does being collected
+    unclosed. The raw file (RemoteWriter or HandedOverWriter) has `discard()`."""
+
+    def close(self) -> None:
+        """Flushes, then commits; discards instead if the flush fails."""
+        if self.closed:
+            return
+        try:
+            self.flush()
+        except BaseException:
+            self.raw.discard()  # type: ignore[attr-defined]
+            raise
+        super().close()
 
     def __exit__(self, kind: Any, *rest: Any) -> None:
         if kind is not None:
             self.raw.discard()  # type: ignore[attr-defined]
         self.close()
 
+    def __del__(self) -> None:
+        if not self.closed:
+            with contextlib.suppress(Exception):
+                self.raw.discard()  # type: ignore[attr-defined]
+
 
 class _TextRemoteWriter(io.TextIOWrapper):
-    """The text layer over `_BufferedRemoteWriter`, with the same `with` behaviour."""
+    """The text layer over `_BufferedRemoteWriter`, with the same behaviour."""
+
+    def close(self) -> None:
+        """Flushes, then commits; discards instead if the flush fails."""
+        if self.closed:
+            return
+        try:
+            self.flush()
+        except BaseException:
+            self.buffer.raw.discard()  # type: ignore[attr-defined]
+            raise
+        super().close()
 
     def __exit__(self, kind: Any, *rest: Any) -> None:
         if kind is not None:
             self.buffer.raw.discard()  # type: ignore[attr-defined]
         self.close()
+
+    def __del__(self) -> None:
+        if not self.closed:
+            with contextlib.suppress(Exception):
+                self.buffer.raw.discard()  # type: ignore[attr-defined]
 
 
 def open_remote(start_read: ReadStarter, start_write: WriteStarter, path: str, mode: str) -> Any:

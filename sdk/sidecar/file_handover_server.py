@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import logging
 import os
 import socket
 import stat
 import threading
+import time
 from concurrent import futures
 from pathlib import Path
 from typing import Any
 
 import grpc
+from google.protobuf.message import DecodeError
 from google.rpc import status_pb2
 
 from flavorhost import errors, grants
@@ -36,6 +39,19 @@ from flavorhost.sidecar.pending_write import PendingWrite
 logger = logging.getLogger(__name__)
 
 
+# A client must send its request this soon after connecting (and the sidecar's answers must be
+# taken this soon); only an open write waits longer, for its `finish`.
+EXCHANGE_TIMEOUT_SECONDS = 30.0
+# accept() errors that pass (out of descriptors or memory for a moment, a client that gave up).
+_TRANSIENT_ACCEPT_ERRORS = {
+    errno.EMFILE,
+    errno.ENFILE,
+    errno.ENOBUFS,
+    errno.ENOMEM,
+    errno.ECONNABORTED,
+}
+
+
 class FileHandoverServer:
     """Serves the file handover exchange on `path`, each connection on a worker thread."""
 
@@ -48,48 +64,74 @@ class FileHandoverServer:
         self._workers = futures.ThreadPoolExecutor(
             MAX_CONCURRENT_CALLS, thread_name_prefix="file-handover"
         )
+        # Open connections, shut down by close() so that no worker outlives the sidecar.
+        self._connections: set[socket.socket] = set()
+        self._lock = threading.Lock()
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # A SIGKILLed sidecar of the same pid may have left its socket (the folder is private).
+        path.unlink(missing_ok=True)
         self._listener.bind(str(path))
         os.chmod(path, 0o600)
-        self._listener.listen(64)
+        self._listener.listen(socket.SOMAXCONN)
         self._closed = False
         self._thread = threading.Thread(target=self._accept, name="file-handover", daemon=True)
         self._thread.start()
 
     def close(self) -> None:
-        """Stops accepting (exchanges under way finish on their own threads)."""
+        """Stops accepting and ends the exchanges under way: open writes are discarded."""
         self._closed = True
-        self._listener.shutdown(socket.SHUT_RDWR)
+        with contextlib.suppress(OSError):
+            self._listener.shutdown(socket.SHUT_RDWR)
         self._listener.close()
-        self._workers.shutdown(wait=False)
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        self._workers.shutdown(wait=True)
         self.path.unlink(missing_ok=True)
 
     def _accept(self) -> None:
         while not self._closed:
             try:
                 connection, _ = self._listener.accept()
-            except OSError:
+            except OSError as error:
                 if self._closed:
                     return
-                logger.exception("the file handover socket failed")
+                if error.errno in _TRANSIENT_ACCEPT_ERRORS:
+                    logger.warning("the file handover socket could not accept: %s", error)
+                    time.sleep(0.1)
+                    continue
+                logger.exception("the file handover socket failed; clients will stream")
+                self._listener.close()
+                self.path.unlink(missing_ok=True)
                 return
             if not self._slots.acquire(blocking=False):
                 self._refuse(connection)
                 continue
-            self._workers.submit(self._serve, connection)
+            try:
+                self._workers.submit(self._serve, connection)
+            except RuntimeError:  # shutting down
+                self._slots.release()
+                connection.close()
+                return
 
     def _refuse(self, connection: socket.socket) -> None:
         with connection:
+            connection.settimeout(EXCHANGE_TIMEOUT_SECONDS)
             limit = errors.LimitExceededError(
                 f"the sidecar already serves {MAX_CONCURRENT_CALLS} calls; retry when some end"
             )
             _send_error(connection, limit)
 
     def _serve(self, connection: socket.socket) -> None:
+        with self._lock:
+            self._connections.add(connection)
         try:
             with connection:
-                request = pb.FileHandoverRequest.FromString(receive_frame(connection)[0])
+                connection.settimeout(EXCHANGE_TIMEOUT_SECONDS)
                 try:
+                    request = _decode(_receive_message(connection))
                     store = self._store(request)
                     kind = request.WhichOneof("kind")
                     if kind == "read":
@@ -97,9 +139,11 @@ class FileHandoverServer:
                     elif kind == "write":
                         self._hand_over_write(connection, store, request.write)
                     else:
-                        raise ValueError(
+                        raise errors.MalformedRequestError(
                             f"a file handover starts with `read` or `write`, not {kind}"
                         )
+                except (FrameError, TimeoutError):
+                    raise  # the connection is what failed: nobody to answer
                 except Exception as error:
                     _send_error(connection, error)
         except (FrameError, OSError) as error:
@@ -107,6 +151,8 @@ class FileHandoverServer:
         except Exception:
             logger.exception("a file handover failed")
         finally:
+            with self._lock:
+                self._connections.discard(connection)
             self._slots.release()
 
     def _store(self, request: pb.FileHandoverRequest) -> BaseArtifactStore:
@@ -125,8 +171,9 @@ class FileHandoverServer:
     ) -> None:
         with store.open(request.path, "rb") as handle:
             fd = _regular_file_descriptor(handle, request.path)
+            os.lseek(fd, 0, os.SEEK_SET)  # the exchange promises offset 0, whatever the flavor did
             size, version = size_and_version(handle)
-            if request.if_version and version != request.if_version:
+            if request.if_version and version and version != request.if_version:
                 raise errors.FileChangedError(
                     errno.ESTALE,
                     "the file was replaced while it was open for reading; read it again",
@@ -143,12 +190,17 @@ class FileHandoverServer:
         try:
             fd = _regular_file_descriptor(pending.handle, request.path)
             initial = os.fstat(fd).st_size
+            if request.append:  # every write lands at the end, whatever the client seeks to
+                fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
+                os.lseek(fd, 0, os.SEEK_END)
             send_frame(connection, pb.FileHandoverResponse(write_opened=pb.WriteOpened()), fd)
-            # The client writes through its copy of the descriptor, then asks for the commit;
-            # a connection that closes first abandons the write.
-            finish = pb.FileHandoverRequest.FromString(receive_frame(connection)[0])
+            # The client writes through its copy of the descriptor, for as long as it takes,
+            # then asks for the commit; a connection that closes first abandons the write.
+            connection.settimeout(None)
+            finish = _decode(_receive_message(connection))
+            connection.settimeout(EXCHANGE_TIMEOUT_SECONDS)
             if finish.WhichOneof("kind") != "finish":
-                raise ValueError("an open file handover write expects `finish`")
+                raise errors.MalformedRequestError("an open file handover write expects `finish`")
             written = os.fstat(fd).st_size - initial
             pending.commit()
             committed = True
@@ -175,6 +227,24 @@ def _regular_file_descriptor(handle: Any, path: str) -> int:
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         raise IsADirectoryError(errno.EISDIR, "not a regular file", path)
     return fd
+
+
+def _receive_message(connection: socket.socket) -> bytes:
+    """The next frame's message; descriptors a client attached are closed (none are expected)."""
+    data, fds = receive_frame(connection)
+    for fd in fds:
+        os.close(fd)
+    return data
+
+
+def _decode(data: bytes) -> pb.FileHandoverRequest:
+    try:
+        return pb.FileHandoverRequest.FromString(data)
+    except DecodeError as error:
+        raise errors.MalformedRequestError(
+            f"the frame is not a flavorhost.v1.FileHandoverRequest ({error}); build it from "
+            "protos/flavorhost/v1/artifact_store.proto"
+        ) from None
 
 
 class _StaleGrant(Exception):

@@ -97,7 +97,10 @@ def serve(
     # Artifact stores may hand clients on this machine their local files' descriptors.
     files = None
     if flavor.type == StackComponentType.ARTIFACT_STORE:
-        files = FileHandoverServer(socket_dir / f"sidecar-{os.getpid()}.files", table, token)
+        try:
+            files = FileHandoverServer(socket_dir / f"sidecar-{os.getpid()}.files", table, token)
+        except OSError as error:  # clients then stream; the sidecar itself still serves
+            logger.warning("serving without file handover: %s", error)
     add_servicer(
         server,
         LifecycleServicer(

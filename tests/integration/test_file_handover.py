@@ -4,10 +4,13 @@ its commit succeeds."""
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from flavorhost.generated.v1 import host_pb2, host_pb2_grpc
 from flavorhost.home import host_address
 from flavorhost.host_connection import wait_until_stopped
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.proxies.component_link import stall_watch
 from flavorhost.wire import type_to_proto
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
@@ -218,3 +222,106 @@ def test_the_exchange_wants_a_grant_and_commits_only_on_finish(client: Client, h
             break
         time.sleep(0.05)
     assert sorted(os.listdir(root)) == ["x.txt", "y.txt"]
+
+
+# --- what a review found: failures, appends, collection, shutdown ----------------------------
+
+WRITE_OVER_LIMIT = """
+import resource, signal, sys
+from flavorhost import Client
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write over the limit fails with EFBIG instead
+resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+store = Client().active_stack.artifact_store
+try:
+    with store.open("model.bin", "wb") as file:
+        file.write(b"N" * 200_000)
+except OSError as error:
+    print("failed:", error)
+"""
+
+
+def test_a_write_that_fails_is_not_committed(client: Client, home: Path) -> None:
+    """A handed-over write that the client's own process fails part-way (here, over its file
+    size limit) must leave the previous version, not commit what got through."""
+    store = client.active_stack.artifact_store
+    root = _root(store)
+    (root / "model.bin").write_bytes(b"G" * 300_000)
+    env = dict(os.environ, FLAVORHOST_HOME=str(home))
+    done = subprocess.run(
+        [sys.executable, "-c", WRITE_OVER_LIMIT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "failed:" in done.stdout, done.stdout + done.stderr
+    assert (root / "model.bin").read_bytes() == b"G" * 300_000
+
+
+def test_appending_writes_at_the_end_and_cannot_seek(client: Client, file_path: str) -> None:
+    store = client.active_stack.artifact_store
+    root = _root(store)
+    (root / "log.txt").write_bytes(b"hello world")
+    with store.open("log.txt", "ab") as file:
+        with pytest.raises(io.UnsupportedOperation):
+            file.seek(0)
+        file.write(b"XY")
+    assert (root / "log.txt").read_bytes() == b"hello worldXY"
+
+
+def test_a_writer_dropped_unclosed_is_discarded(client: Client, file_path: str) -> None:
+    """Only close() commits: a writer collected unclosed leaves the previous version."""
+    store = client.active_stack.artifact_store
+    root = _root(store)
+    (root / "kept.bin").write_bytes(b"previous good contents")
+    file = store.open("kept.bin", "wb")
+    file.write(b"partial")
+    del file
+    gc.collect()
+    assert (root / "kept.bin").read_bytes() == b"previous good contents"
+    for _ in range(100):  # the sidecar drops the temporary file when it sees the end
+        if sorted(os.listdir(root)) == ["kept.bin"]:
+            break
+        time.sleep(0.05)
+    assert sorted(os.listdir(root)) == ["kept.bin"]
+
+
+def test_finished_streams_are_no_longer_watched(client: Client, file_path: str) -> None:
+    store = client.active_stack.artifact_store
+    _root(store)
+    before = stall_watch().count()
+    for index in range(5):
+        with store.open(f"f{index}", "wb") as file:
+            file.write(b"x" * 1000)
+        with store.open(f"f{index}", "rb") as file:
+            assert file.read() == b"x" * 1000
+    assert stall_watch().count() == before
+
+
+def test_handed_over_descriptors_do_not_leak_into_child_processes(client: Client) -> None:
+    store = client.active_stack.artifact_store
+    _root(store)
+    with store.open("x.bin", "wb") as file:
+        assert not os.get_inheritable(file.fileno())
+        file.write(b"x")
+    with store.open("x.bin", "rb") as file:
+        assert not os.get_inheritable(file.fileno())
+
+
+def test_a_sidecar_stops_promptly_with_a_write_open(client: Client) -> None:
+    """Stopping the host stops the sidecar at once even while a handed-over write is open, and
+    the open write is discarded (no temporary file stays behind)."""
+    store = client.active_stack.artifact_store
+    root = _root(store)
+    file = store.open("open.bin", "wb")
+    file.write(b"in flight")
+    file.flush()
+    sidecar = _sidecar_pid(client)
+    started = time.monotonic()
+    client.stop_host()
+    assert wait_until_stopped(sidecar, timeout=30)
+    # The host waits 5 s for a sidecar's Shutdown before killing it; a prompt exit is well under.
+    assert time.monotonic() - started < 4.5, "the sidecar waited for the open write"
+    assert os.listdir(root) == []
+    with pytest.raises(ComponentUnavailableError):
+        file.close()
