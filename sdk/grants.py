@@ -27,7 +27,7 @@ def mint(key: str, component: str, expires: float) -> str:
 def verify(key: str, component: str, grant: str, now: float | None = None) -> bool:
     """Whether `grant` was minted with `key` for `component` and has not expired."""
     expires_text, _, mac = grant.partition(".")
-    if not expires_text.isdigit() or not mac:
+    if not (expires_text.isascii() and expires_text.isdigit()) or not mac:  # not "²"
         return False
     expires_ms = int(expires_text)
     if expires_ms / 1000 <= (time.time() if now is None else now):

@@ -117,6 +117,7 @@ def test_grants_are_bound_to_key_component_and_time() -> None:
     assert not grants.verify("key", "d", grant)
     assert not grants.verify("key", "c", grant, now=time.time() + 20)
     assert not grants.verify("key", "c", "garbage")
+    assert not grants.verify("key", "c", "\u00b2.ab")  # a digit to str.isdigit, not to int()
 
 
 def test_a_remembered_grant_still_expires() -> None:
