@@ -249,56 +249,49 @@ class RemoteWriter(io.RawIOBase):
             io.RawIOBase.close(self)
 
 
-class _BufferedRemoteWriter(io.BufferedWriter):
-    """Commits on a clean exit from `with`, discards when the block raised; a flush that fails
-    in `close()` discards too (the file would be incomplete), and so does being collected
-    unclosed. The raw file (RemoteWriter or HandedOverWriter) has `discard()`."""
+class _CommitsOnClose:
+    """The commit rule of a written file's layers: a clean `close()` (or `with` exit) commits;
+    a block that raised, a flush that fails in `close()` (the file would be incomplete), or being
+    collected unclosed discards. The raw file (RemoteWriter or HandedOverWriter) has
+    `discard()`; `_writer()` reaches it through the layer."""
 
-    def close(self) -> None:
+    def _writer(self: Any) -> Any:
+        raise NotImplementedError
+
+    def close(self: Any) -> None:
         """Flushes, then commits; discards instead if the flush fails."""
         if self.closed:
             return
         try:
             self.flush()
         except BaseException:
-            self.raw.discard()  # type: ignore[attr-defined]
+            self._writer().discard()
             raise
-        super().close()
+        super().close()  # type: ignore[misc]
 
-    def __exit__(self, kind: Any, *rest: Any) -> None:
+    def __exit__(self: Any, kind: Any, *rest: Any) -> None:
         if kind is not None:
-            self.raw.discard()  # type: ignore[attr-defined]
+            self._writer().discard()
         self.close()
 
-    def __del__(self) -> None:
+    def __del__(self: Any) -> None:
         if not self.closed:
             with contextlib.suppress(Exception):
-                self.raw.discard()  # type: ignore[attr-defined]
+                self._writer().discard()
 
 
-class _TextRemoteWriter(io.TextIOWrapper):
-    """The text layer over `_BufferedRemoteWriter`, with the same behaviour."""
+class _BufferedRemoteWriter(_CommitsOnClose, io.BufferedWriter):
+    """The buffered layer of a written file."""
 
-    def close(self) -> None:
-        """Flushes, then commits; discards instead if the flush fails."""
-        if self.closed:
-            return
-        try:
-            self.flush()
-        except BaseException:
-            self.buffer.raw.discard()  # type: ignore[attr-defined]
-            raise
-        super().close()
+    def _writer(self) -> Any:
+        return self.raw
 
-    def __exit__(self, kind: Any, *rest: Any) -> None:
-        if kind is not None:
-            self.buffer.raw.discard()  # type: ignore[attr-defined]
-        self.close()
 
-    def __del__(self) -> None:
-        if not self.closed:
-            with contextlib.suppress(Exception):
-                self.buffer.raw.discard()  # type: ignore[attr-defined]
+class _TextRemoteWriter(_CommitsOnClose, io.TextIOWrapper):
+    """The text layer of a written file, over `_BufferedRemoteWriter`."""
+
+    def _writer(self) -> Any:
+        return self.buffer.raw  # type: ignore[attr-defined]
 
 
 def open_remote(start_read: ReadStarter, start_write: WriteStarter, path: str, mode: str) -> Any:

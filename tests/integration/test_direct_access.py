@@ -159,13 +159,7 @@ def test_a_direct_call_after_a_death_is_retried_or_explained(client: Client) -> 
 def test_a_direct_call_to_a_hung_sidecar_times_out_and_it_is_replaced(
     client: Client, home: Path
 ) -> None:
-    client.register_component(
-        ARTIFACT_STORE, "quick", "local", config={"path": str(home / "quick")}, call_timeout=1
-    )
-    client.register_stack("quick", {ARTIFACT_STORE: "quick"})
-    client.activate_stack("quick")
-    store = client.active_stack.artifact_store
-    store.makedirs(".")
+    store = _quick_store(client, home)
     hung = client.host_status().sidecars[0].pid
     os.kill(hung, signal.SIGSTOP)  # a sidecar that stops answering
     with pytest.raises(ComponentTimeoutError) as caught:
