@@ -4,6 +4,7 @@ the same state."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -108,13 +109,20 @@ def test_killing_the_host_mid_registration_leaves_a_consistent_registry(
         with Client(home) as client:
             assert client.active_stack.artifact_store.exists(".")  # a sidecar to outlive
             status = client.host_status()
+        # Each writer in its own process group, killed whole: a CLI command the CLI writer had
+        # started would otherwise live on, start a new host and register after the check.
         writers = [
-            subprocess.Popen([sys.executable, "-c", SDK_WRITER, f"r{round_}a"], env=env),
-            subprocess.Popen([sys.executable, "-c", SDK_WRITER, f"r{round_}b"], env=env),
+            subprocess.Popen(
+                [sys.executable, "-c", SDK_WRITER, f"r{round_}a"], env=env, start_new_session=True
+            ),
+            subprocess.Popen(
+                [sys.executable, "-c", SDK_WRITER, f"r{round_}b"], env=env, start_new_session=True
+            ),
             subprocess.Popen(
                 [sys.executable, "-c", CLI_WRITER, FLAVORHOST_BIN, f"r{round_}c"],
                 env=env,
                 cwd=user_repo,
+                start_new_session=True,
             ),
         ]
         try:
@@ -124,7 +132,8 @@ def test_killing_the_host_mid_registration_leaves_a_consistent_registry(
             assert wait_until_stopped(status.sidecars[0].pid), "a sidecar outlived its host"
         finally:
             for writer in writers:
-                writer.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(writer.pid, signal.SIGKILL)
                 writer.wait(timeout=30)
         counts = _check_consistency(home)
     with Client(home) as client:  # a new host serves what the killed ones committed
