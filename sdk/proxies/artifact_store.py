@@ -103,8 +103,9 @@ class ArtifactStoreProxy:
         if self._hands_over and mode in MODES:
             try:
                 return open_handed_over(self._link, os.fspath(path), mode)
-            except FilesNotHandedOver:
-                self._hands_over = False  # this flavor streams its files
+            except FilesNotHandedOver as refusal:
+                if refusal.lasting:
+                    self._hands_over = False  # this flavor streams its files
         return open_remote(
             lambda request: self._link.stream("Read", lambda: request),
             lambda requests: self._link.stream("Write", requests),

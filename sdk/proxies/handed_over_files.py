@@ -21,9 +21,8 @@ from google.rpc import status_pb2
 from flavorhost import errors
 from flavorhost.file_handover import FrameError, receive_frame, send_frame
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
-from flavorhost.protocol import CHUNK_SIZE
 from flavorhost.proxies.component_link import MAX_ATTEMPTS, ComponentLink, Target
-from flavorhost.proxies.remote_files import _BufferedRemoteWriter, _TextRemoteWriter
+from flavorhost.proxies.remote_files import layered
 
 # "0" makes proxies stream files over gRPC even when the sidecar would hand them over.
 FILE_HANDOVER_ENV = "FLAVORHOST_FILE_HANDOVER"
@@ -87,11 +86,8 @@ def open_handed_over(link: ComponentLink, path: str, mode: str) -> Any:
             connection.close()
             raw = io.FileIO(fd, "rb", closefd=True)
             raw.name = path
-            reader = io.BufferedReader(raw, CHUNK_SIZE)
-            return reader if "b" in mode else io.TextIOWrapper(reader, encoding="utf-8")
-        writer = HandedOverWriter(fd, path, connection, link, target)
-        buffered = _BufferedRemoteWriter(writer, CHUNK_SIZE)
-        return buffered if "b" in mode else _TextRemoteWriter(buffered, encoding="utf-8")
+            return layered(raw, mode)
+        return layered(HandedOverWriter(fd, path, connection, link, target), mode)
     link.kept_changing()
 
 

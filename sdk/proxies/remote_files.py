@@ -299,8 +299,15 @@ def open_remote(start_read: ReadStarter, start_write: WriteStarter, path: str, m
     if mode not in MODES:
         raise ValueError(f"mode {mode!r} is not supported; use one of {', '.join(sorted(MODES))}")
     if mode.startswith("r"):
-        reader = io.BufferedReader(RemoteReader(start_read, path), CHUNK_SIZE)
+        return layered(RemoteReader(start_read, path), mode)
+    return layered(RemoteWriter(start_write, path, append=mode.startswith("a")), mode)
+
+
+def layered(raw: Any, mode: str) -> Any:
+    """The buffered and (for text modes) text layers over a raw file opened in `mode`; for
+    writing, the layers that commit on close (`_CommitsOnClose`)."""
+    if mode.startswith("r"):
+        reader = io.BufferedReader(raw, CHUNK_SIZE)
         return reader if "b" in mode else io.TextIOWrapper(reader, encoding="utf-8")
-    raw = RemoteWriter(start_write, path, append=mode.startswith("a"))
     writer = _BufferedRemoteWriter(raw, CHUNK_SIZE)
     return writer if "b" in mode else _TextRemoteWriter(writer, encoding="utf-8")
