@@ -278,11 +278,6 @@ class LinkedStream:
         self._attempts = 0
         self._start(link.target())
 
-    @property
-    def timeout(self) -> float | None:
-        """The bound on each wait for the sidecar; None through the host (which bounds it)."""
-        return self._target.timeout if self._target.pid is not None else None
-
     def _start(self, target: Target) -> None:
         self._attempts += 1
         if self._attempts > MAX_ATTEMPTS:
