@@ -62,14 +62,15 @@ class Sizes:
     files_mib: tuple[int, ...]
     client_counts: tuple[int, ...]
     calls_per_client: int
+    concurrency_rounds: int
     cold_starts: int
     rss_file_mib: int
     load_clients: int
     load_file_mib: int
 
 
-FULL = Sizes(2000, (1, 64, 256), (1, 4, 16), 500, 3, 256, 16, 256)
-SMOKE = Sizes(20, (1,), (1, 2), 10, 1, 2, 2, 2)
+FULL = Sizes(2000, (1, 64, 256), (1, 4, 16), 500, 3, 3, 256, 16, 256)
+SMOKE = Sizes(20, (1,), (1, 2), 10, 1, 1, 2, 2, 2)
 
 
 @dataclass
@@ -232,7 +233,7 @@ def _streaming_row(
     mib: int, root: Path, one_hop: OneHop, proxies: dict[str, Any]
 ) -> dict[str, Any]:
     data = os.urandom(mib * MIB)
-    repeats = 3 if mib <= 64 else 1
+    repeats = 3
     local_path = root / f"local-{mib}"
 
     def local_write() -> None:
@@ -322,31 +323,42 @@ def client_worker(home: str, index: int, calls: int, start_at: float, out: Any) 
 
 
 def bench_concurrency(report: Report, sizes: Sizes, home: Path) -> None:
-    """1, 4, 16 client processes through one host: calls per second and MB/s overall."""
-    context = multiprocessing.get_context("spawn")
-    for count in sizes.client_counts:
-        queue = context.Queue()
-        start_at = time.time() + 2.0 + 0.3 * count  # after every process has started
-        workers = [
-            context.Process(
-                target=client_worker, args=(str(home), i, sizes.calls_per_client, start_at, queue)
-            )
-            for i in range(count)
-        ]
-        for worker in workers:
-            worker.start()
-        results = [queue.get(timeout=600) for _ in workers]
-        for worker in workers:
-            worker.join(timeout=60)
-        wall = max(seconds for _, _, seconds in results)
-        calls = sum(c for c, _, _ in results)
-        moved = sum(m for _, m, _ in results)
-        row = {"clients": count, "calls_per_s": calls / wall, "mb_per_s": moved / MIB / wall}
-        report.concurrency.append(row)
-        print(f"concurrency {count}: {json.dumps(row)}", flush=True)
+    """1, 4, 16 client processes through one host: calls per second and MB/s overall.
+
+    Rounds interleave the client counts (1, 4, 16, 1, 4, 16, ...) and each count keeps its best
+    round, so that load from other tenants of a shared machine skews no count more than another."""
+    best: dict[int, dict[str, Any]] = {}
+    for _ in range(sizes.concurrency_rounds):
+        for count in sizes.client_counts:
+            row = _concurrency_round(sizes, home, count)
+            print(f"concurrency {count}: {json.dumps(row)}", flush=True)
+            if count not in best or row["calls_per_s"] > best[count]["calls_per_s"]:
+                best[count] = row
+    report.concurrency.extend(best[count] for count in sizes.client_counts)
     single = report.concurrency[0]["calls_per_s"]
     for row in report.concurrency:
         row["vs_one_client"] = row["calls_per_s"] / single
+
+
+def _concurrency_round(sizes: Sizes, home: Path, count: int) -> dict[str, Any]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    start_at = time.time() + 2.0 + 0.3 * count  # after every process has started
+    workers = [
+        context.Process(
+            target=client_worker, args=(str(home), i, sizes.calls_per_client, start_at, queue)
+        )
+        for i in range(count)
+    ]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=600) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    wall = max(seconds for _, _, seconds in results)
+    calls = sum(c for c, _, _ in results)
+    moved = sum(m for _, m, _ in results)
+    return {"clients": count, "calls_per_s": calls / wall, "mb_per_s": moved / MIB / wall}
 
 
 def _python_seconds(code: str) -> float:
@@ -637,7 +649,7 @@ def markdown(report: Report) -> str:
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        "## Streaming (MB/s, best of 3; 1 run at 256 MiB)",
+        "## Streaming (MB/s, best of 3)",
         "",
         "*proxied*: "
         + PROXY_PATHS["proxied"]
@@ -661,7 +673,7 @@ def markdown(report: Report) -> str:
             lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        "## Concurrent client processes, one host",
+        "## Concurrent client processes, one host (best of interleaved rounds)",
         "",
         "| clients | calls/s | MB/s | vs one client |",
         "| --- | --- | --- | --- |",
