@@ -32,6 +32,7 @@ from flavorhost.models import (
     StackModel,
 )
 from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
+from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
 from flavorhost.remote_host import RemoteHost
@@ -78,6 +79,14 @@ class Stack:
             self._channel,
             self._sidecar_channels,
         )
+
+    @property
+    def alerter(self) -> AlerterProxy | None:
+        """The stack's alerter, if it has one."""
+        component = self.model.components.get(StackComponentType.ALERTER)
+        if component is None:
+            return None
+        return AlerterProxy(component, self._channel, self._sidecar_channels)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

@@ -49,8 +49,9 @@ def init(path: Path | None) -> None:
 cli.add_command(host)
 cli.add_command(stack)
 cli.add_command(secret)
-# Only artifact stores have sidecars so far; the other types follow the same factory.
-cli.add_command(component_group(StackComponentType.ARTIFACT_STORE))
+# The types sidecars serve so far; the others follow with the same factory.
+for _kind in (StackComponentType.ARTIFACT_STORE, StackComponentType.ALERTER):
+    cli.add_command(component_group(_kind))
 
 
 def main() -> None:

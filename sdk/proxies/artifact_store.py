@@ -13,8 +13,9 @@ from flavorhost.enums import StackComponentType
 from flavorhost.errors import REASONS
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
-from flavorhost.models import ComponentModel, ConfigView
-from flavorhost.proxies.component_link import ComponentLink, SidecarChannels
+from flavorhost.models import ComponentModel
+from flavorhost.proxies.component_link import SidecarChannels
+from flavorhost.proxies.component_proxy import ComponentProxy
 from flavorhost.proxies.handed_over_files import (
     FILE_HANDOVER_ENV,
     FilesNotHandedOver,
@@ -34,8 +35,13 @@ def _stat_result(message: pb.FileStat) -> os.stat_result:
     )
 
 
-class ArtifactStoreProxy:
+class ArtifactStoreProxy(ComponentProxy):
     """An artifact store component, as pipeline code uses it, served by its sidecar."""
+
+    TYPE = StackComponentType.ARTIFACT_STORE
+    PROTO = pb.DESCRIPTOR
+    SERVICE = "ArtifactStore"
+    STUB = artifact_store_pb2_grpc.ArtifactStoreStub
 
     def __init__(
         self,
@@ -43,58 +49,14 @@ class ArtifactStoreProxy:
         channel: grpc.Channel,
         sidecar_channels: SidecarChannels | None = None,
     ) -> None:
-        if component.type != StackComponentType.ARTIFACT_STORE:
-            raise ValueError(
-                f"{component.name!r} is a {component.type.value}, not an artifact store"
-            )
-        self._component = component
-        # Calls go straight to the sidecar when the host grants it (with `sidecar_channels`: the
-        # host runs on this machine), through the host otherwise.
-        self._link = ComponentLink(
-            channel,
-            component,
-            artifact_store_pb2_grpc.ArtifactStoreStub,
-            pb.DESCRIPTOR.services_by_name["ArtifactStore"],
-            sidecar_channels,
-        )
+        super().__init__(component, channel, sidecar_channels)
         # Until the sidecar says otherwise: files are handed over when the link offers it.
         self._hands_over = os.environ.get(FILE_HANDOVER_ENV, "1") != "0"
-
-    @property
-    def name(self) -> str:
-        """The component's name."""
-        return self._component.name
-
-    @property
-    def id(self) -> str:
-        """The component's registry id."""
-        return self._component.id
-
-    @property
-    def flavor(self) -> str:
-        """The component's flavor."""
-        return self._component.flavor
-
-    @property
-    def type(self) -> StackComponentType:
-        """ARTIFACT_STORE."""
-        return self._component.type
-
-    @property
-    def config(self) -> ConfigView:
-        """The component's config (secret values masked)."""
-        return self._component.config
 
     @property
     def path(self) -> str:
         """The root of the artifact store."""
         return str(self._component.config["path"])
-
-    def __repr__(self) -> str:
-        return f"ArtifactStoreProxy(name={self.name!r}, flavor={self.flavor!r})"
-
-    def _call(self, method: str, request: Any) -> Any:
-        return self._link.call(method, request)
 
     # --- the BaseArtifactStore interface ----------------------------------------------------
 
