@@ -27,7 +27,14 @@ from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import servicer_errors
 from flavorhost.flavors import BUILTIN_FLAVORS
-from flavorhost.generated.v1 import alerter_pb2, artifact_store_pb2, host_pb2, host_pb2_grpc
+from flavorhost.generated.v1 import (
+    alerter_pb2,
+    artifact_store_pb2,
+    host_pb2,
+    host_pb2_grpc,
+    orchestrator_pb2,
+    runs_pb2,
+)
 from flavorhost.home import flavorhost_home, host_address, host_socket_path
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
@@ -37,6 +44,8 @@ from flavorhost.host.registry_service import RegistryService
 from flavorhost.host.remote_access import RemoteAccess, RemoteAccessError, TcpOptions
 from flavorhost.host.remote_access import add_arguments as add_tcp_arguments
 from flavorhost.host.remote_access import options_from_arguments as tcp_options
+from flavorhost.host.run_records import RunRecords
+from flavorhost.host.runs_service import RunsService
 from flavorhost.host.secrets_service import SecretsService
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
@@ -57,6 +66,7 @@ logger = logging.getLogger(__name__)
 COMPONENT_SERVICES = {
     StackComponentType.ARTIFACT_STORE: artifact_store_pb2.DESCRIPTOR,
     StackComponentType.ALERTER: alerter_pb2.DESCRIPTOR,
+    StackComponentType.ORCHESTRATOR: orchestrator_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 
@@ -123,6 +133,7 @@ class HostDaemon:
         self._stop = threading.Event()
         self._lock_file = self._acquire_lock()
         self.registry = Registry(home / "registry.db")
+        self.runs = RunRecords(home / "registry.db")
         self.loader = FlavorLoader()
         self.environments = EnvironmentManager(home)
         self.secrets = SecretsStore(home / "secrets.db")
@@ -150,6 +161,8 @@ class HostDaemon:
         secrets = SecretsService(self.secrets, self.registry, self.supervisor)
         add_servicer(self._server, secrets, services["Secrets"])
         add_servicer(self._server, HostService(self), services["Host"])
+        runs = RunsService(self.runs)
+        add_servicer(self._server, runs, runs_pb2.DESCRIPTOR.services_by_name["Runs"])
         health_servicer = health.HealthServicer()
         health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
         health_pb2_grpc.add_HealthServicer_to_server(health_servicer, self._server)
@@ -179,15 +192,22 @@ class HostDaemon:
             )
         if self.registry.active_stack_name() is not None:
             return
-        kind = StackComponentType.ARTIFACT_STORE
-        if not any(c.name == DEFAULT_NAME for c in self.registry.list_components(kind)):
-            path = str(self.home / "local_stores" / DEFAULT_NAME)
-            local = self.registry.get_flavor(kind, "local")
-            config_class = self.loader.load(local.source).config_class
-            validate_config(config_class, {"path": path}, "local")
-            self.registry.add_component(kind, DEFAULT_NAME, "local", {"path": path})
+        defaults: dict[StackComponentType, tuple[str, dict[str, Any]]] = {
+            StackComponentType.ARTIFACT_STORE: (
+                "local",
+                {"path": str(self.home / "local_stores" / DEFAULT_NAME)},
+            ),
+            StackComponentType.ORCHESTRATOR: ("local", {}),
+        }
+        for kind, (flavor_name, config) in defaults.items():
+            if any(c.name == DEFAULT_NAME for c in self.registry.list_components(kind)):
+                continue
+            flavor = self.registry.get_flavor(kind, flavor_name)
+            config_class = self.loader.load(flavor.source).config_class
+            validate_config(config_class, config, flavor_name)
+            self.registry.add_component(kind, DEFAULT_NAME, flavor_name, config)
         if not any(s.name == DEFAULT_NAME for s in self.registry.list_stacks()):
-            self.registry.add_stack(DEFAULT_NAME, {kind: DEFAULT_NAME})
+            self.registry.add_stack(DEFAULT_NAME, dict.fromkeys(defaults, DEFAULT_NAME))
         self.registry.set_active_stack(DEFAULT_NAME)
 
     def serve(self) -> None:
@@ -252,6 +272,7 @@ class HostDaemon:
         self._proxy.close()
         self.supervisor.close()
         self.registry.close()
+        self.runs.close()
         self.secrets.close()
         host_socket_path(self.home).unlink(missing_ok=True)
         self.remote.close()

@@ -93,17 +93,24 @@ def _label(kind: StackComponentType) -> str:
     return kind.value.replace("_", " ")
 
 
+def open_database(path: Path, schema: str) -> sqlite3.Connection:
+    """A connection to the registry file for any thread (callers serialize with a lock), in WAL
+    mode with foreign keys enforced, with `schema`'s tables created if missing."""
+    db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    db.executescript(schema)
+    return db
+
+
 class Registry:
     """Thread-safe access to the registry file."""
 
     def __init__(self, path: Path) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
-        self._db.row_factory = sqlite3.Row
+        self._db = open_database(path, SCHEMA)
         self._lock = threading.RLock()
         with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(SCHEMA)
             self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:

@@ -13,8 +13,9 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from flavorhost.client import Client
+    from flavorhost.pipelines import pipeline, step
 
-__all__ = ["Client", "__version__"]
+__all__ = ["Client", "__version__", "pipeline", "step"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +23,8 @@ def __getattr__(name: str) -> Any:
         from flavorhost.client import Client
 
         return Client
+    if name in ("pipeline", "step"):
+        from flavorhost import pipelines
+
+        return getattr(pipelines, name)
     raise AttributeError(f"module 'flavorhost' has no attribute {name!r}")

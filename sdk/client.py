@@ -12,6 +12,7 @@ The client starts the host when none runs. Errors arrive as the exceptions of
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,25 +22,30 @@ import grpc
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import raise_from_rpc_error
 from flavorhost.generated.v1 import host_pb2 as pb
-from flavorhost.generated.v1 import host_pb2_grpc
+from flavorhost.generated.v1 import host_pb2_grpc, runs_pb2, runs_pb2_grpc
 from flavorhost.home import flavorhost_home
 from flavorhost.host_connection import connect
 from flavorhost.models import (
     ComponentModel,
     FlavorModel,
     HostStatusModel,
+    PipelineRunModel,
     SecretModel,
     StackModel,
 )
+from flavorhost.pipelines.snapshot import ACTIVE_STACK_ENV
 from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
+from flavorhost.proxies.component_proxy import ComponentProxy
+from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
-from flavorhost.wire import type_to_proto
+from flavorhost.wire import status_to_proto, type_to_proto
 
 T = TypeVar("T")
+P = TypeVar("P", bound=ComponentProxy)
 
 
 class Stack:
@@ -83,10 +89,18 @@ class Stack:
     @property
     def alerter(self) -> AlerterProxy | None:
         """The stack's alerter, if it has one."""
-        component = self.model.components.get(StackComponentType.ALERTER)
+        return self._optional(AlerterProxy)
+
+    @property
+    def orchestrator(self) -> OrchestratorProxy | None:
+        """The stack's orchestrator, if it has one (pipelines need one)."""
+        return self._optional(OrchestratorProxy)
+
+    def _optional(self, proxy_class: type[P]) -> P | None:
+        component = self.model.components.get(proxy_class.TYPE)
         if component is None:
             return None
-        return AlerterProxy(component, self._channel, self._sidecar_channels)
+        return proxy_class(component, self._channel, self._sidecar_channels)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"
@@ -106,6 +120,7 @@ class Client:
         self._registry = host_pb2_grpc.RegistryStub(self._channel)
         self._host = host_pb2_grpc.HostStub(self._channel)
         self._secrets = host_pb2_grpc.SecretsStub(self._channel)
+        self._runs = runs_pb2_grpc.RunsStub(self._channel)
 
     def close(self) -> None:
         """Closes the connection, and the proxies' direct connections to sidecars."""
@@ -130,8 +145,10 @@ class Client:
 
     @property
     def active_stack(self) -> Stack:
-        """The active stack, with a proxy per component."""
-        return Stack(self.get_stack(), self._channel, self._sidecar_channels)
+        """The active stack, with a proxy per component (inside a pipeline step: the run's
+        stack)."""
+        name = os.environ.get(ACTIVE_STACK_ENV, "")
+        return Stack(self.get_stack(name), self._channel, self._sidecar_channels)
 
     def get_stack(self, name: str = "") -> StackModel:
         """A stack, or the active one."""
@@ -299,6 +316,63 @@ class Client:
     def delete_secret(self, name: str, force: bool = False) -> None:
         """Removes a secret (refused while referenced, unless `force`)."""
         self._call(self._secrets.DeleteSecret, pb.DeleteSecretRequest(name=name, force=force))
+
+    # --- pipeline runs ----------------------------------------------------------------------
+
+    def create_run(self, pipeline: str, stack: str, snapshot: dict[str, Any]) -> PipelineRunModel:
+        """Records a run of a compiled pipeline (`flavorhost.pipeline` does it for you)."""
+        request = runs_pb2.CreateRunRequest(
+            pipeline=pipeline, stack=stack, snapshot_json=json.dumps(snapshot)
+        )
+        return PipelineRunModel.from_proto(self._call(self._runs.CreateRun, request))
+
+    def report_step(
+        self,
+        run_id: str,
+        step: str,
+        status: str,
+        error: str = "",
+        outputs: Sequence[runs_pb2.Artifact] = (),
+        metadata: dict[str, Any] | None = None,
+    ) -> PipelineRunModel:
+        """Records a step's progress: 'running', 'completed' (with its outputs) or 'failed'."""
+        request = runs_pb2.ReportStepRequest(
+            run_id=run_id,
+            step=step,
+            status=status_to_proto(status),
+            error=error,
+            outputs=list(outputs),
+            metadata_json=json.dumps(metadata or {}),
+        )
+        return PipelineRunModel.from_proto(self._call(self._runs.ReportStep, request))
+
+    def update_run(
+        self,
+        run_id: str,
+        orchestrator_run_id: str = "",
+        metadata: dict[str, Any] | None = None,
+        failure: str = "",
+    ) -> PipelineRunModel:
+        """Records what the orchestrator said of a run; `failure` ends it as failed."""
+        request = runs_pb2.UpdateRunRequest(
+            run_id=run_id,
+            orchestrator_run_id=orchestrator_run_id,
+            metadata_json=json.dumps(metadata or {}),
+            status=status_to_proto("failed" if failure else ""),
+            error=failure,
+        )
+        return PipelineRunModel.from_proto(self._call(self._runs.UpdateRun, request))
+
+    def list_runs(self, pipeline: str = "") -> list[PipelineRunModel]:
+        """Pipeline runs, newest first (their steps are left out: see `get_run`)."""
+        response = self._call(self._runs.ListRuns, runs_pb2.ListRunsRequest(pipeline=pipeline))
+        return [PipelineRunModel.from_proto(r) for r in response.runs]
+
+    def get_run(self, run: str) -> PipelineRunModel:
+        """A pipeline run by id or name, with its steps and artifacts."""
+        return PipelineRunModel.from_proto(
+            self._call(self._runs.GetRun, runs_pb2.GetRunRequest(run=run))
+        )
 
     # --- the host ---------------------------------------------------------------------------
 

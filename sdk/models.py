@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flavorhost.enums import StackComponentType
-from flavorhost.generated.v1 import host_pb2
-from flavorhost.wire import required_type, type_from_proto
+from flavorhost.generated.v1 import host_pb2, runs_pb2
+from flavorhost.wire import required_type, status_from_proto, type_from_proto
 
 
 class ConfigView(Mapping[str, Any]):
@@ -236,3 +236,86 @@ class SecretModel:
     def __repr__(self) -> str:
         # Never print values, even revealed ones, by accident.
         return f"SecretModel(name={self.name!r}, keys={self.keys!r})"
+
+
+@dataclass(frozen=True)
+class ArtifactModel:
+    """An artifact a step wrote to the stack's artifact store (read it with
+    `flavorhost.pipelines.load_artifact`)."""
+
+    name: str
+    uri: str
+    materializer: str
+    data_type: str
+
+    @classmethod
+    def from_proto(cls, message: runs_pb2.Artifact) -> ArtifactModel:
+        """From the wire."""
+        return cls(message.name, message.uri, message.materializer, message.data_type)
+
+
+@dataclass(frozen=True)
+class StepRunModel:
+    """One step of a pipeline run."""
+
+    name: str
+    status: str
+    started: float
+    ended: float
+    error: str
+    outputs: dict[str, ArtifactModel]
+    metadata: dict[str, Any]
+
+    @classmethod
+    def from_proto(cls, message: runs_pb2.StepRun) -> StepRunModel:
+        """From the wire."""
+        return cls(
+            name=message.name,
+            status=status_from_proto(message.status),
+            started=message.started,
+            ended=message.ended,
+            error=message.error,
+            outputs={a.name: ArtifactModel.from_proto(a) for a in message.outputs},
+            metadata=json.loads(message.metadata_json or "{}"),
+        )
+
+
+@dataclass(frozen=True)
+class PipelineRunModel:
+    """A pipeline run: where it stands, its steps and their artifacts."""
+
+    id: str
+    name: str
+    pipeline: str
+    stack: str
+    status: str
+    created: float
+    ended: float
+    error: str
+    orchestrator_run_id: str
+    steps: dict[str, StepRunModel]
+    metadata: dict[str, Any]
+    snapshot: dict[str, Any]
+
+    @property
+    def ended_well(self) -> bool:
+        """Whether every step completed."""
+        return self.status == "completed"
+
+    @classmethod
+    def from_proto(cls, message: runs_pb2.PipelineRun) -> PipelineRunModel:
+        """From the wire."""
+        return cls(
+            id=message.id,
+            name=message.name,
+            pipeline=message.pipeline,
+            stack=message.stack,
+            status=status_from_proto(message.status),
+            created=message.created,
+            ended=message.ended,
+            error=message.error,
+            orchestrator_run_id=message.orchestrator_run_id,
+            steps={s.name: StepRunModel.from_proto(s) for s in message.steps},
+            metadata=json.loads(message.metadata_json or "{}"),
+            snapshot=json.loads(message.snapshot_json or "{}"),
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from flavorhost.enums import StackComponentType
-from flavorhost.generated.v1 import common_pb2
+from flavorhost.generated.v1 import common_pb2, runs_pb2
 
 
 def type_to_proto(kind: StackComponentType | str | None) -> common_pb2.ComponentType:
@@ -33,3 +33,20 @@ def required_type(value: int) -> StackComponentType:
     kind = type_from_proto(value, required=True)
     assert kind is not None
     return kind
+
+
+def status_to_proto(status: str) -> runs_pb2.ExecutionStatus:
+    """The proto enum value of an execution status ('pending', 'failed', ...; '' unspecified)."""
+    if not status:
+        return runs_pb2.EXECUTION_STATUS_UNSPECIFIED
+    return cast(runs_pb2.ExecutionStatus, runs_pb2.ExecutionStatus.Value(status.upper()))
+
+
+def status_from_proto(value: int) -> str:
+    """The execution status of a proto enum value ('' for unspecified)."""
+    if value == runs_pb2.EXECUTION_STATUS_UNSPECIFIED:
+        return ""
+    try:
+        return runs_pb2.ExecutionStatus.Name(value).lower()
+    except ValueError as error:
+        raise ValueError(f"unknown execution status {value}") from error

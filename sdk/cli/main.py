@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from flavorhost.cli.components import component_group
 from flavorhost.cli.host import host
+from flavorhost.cli.pipelines import pipeline
 from flavorhost.cli.secrets import secret
 from flavorhost.cli.stacks import stack
 from flavorhost.enums import StackComponentType
@@ -49,8 +50,13 @@ def init(path: Path | None) -> None:
 cli.add_command(host)
 cli.add_command(stack)
 cli.add_command(secret)
+cli.add_command(pipeline)
 # The types sidecars serve so far; the others follow with the same factory.
-for _kind in (StackComponentType.ARTIFACT_STORE, StackComponentType.ALERTER):
+for _kind in (
+    StackComponentType.ORCHESTRATOR,
+    StackComponentType.ARTIFACT_STORE,
+    StackComponentType.ALERTER,
+):
     cli.add_command(component_group(_kind))
 
 

@@ -9,11 +9,17 @@ import pytest
 
 from flavorhost.alerters import BaseAlerter
 from flavorhost.artifact_stores import BaseArtifactStore
+from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.stack.stack_component import StackComponent
 
-PAIRS = [(BaseArtifactStore, ArtifactStoreProxy), (BaseAlerter, AlerterProxy)]
+PAIRS = [
+    (BaseArtifactStore, ArtifactStoreProxy),
+    (BaseAlerter, AlerterProxy),
+    (BaseOrchestrator, OrchestratorProxy),
+]
 
 
 def _interface(base: type) -> dict[str, inspect.Signature]:

@@ -1,0 +1,85 @@
+"""Runs one step of a run: `python -m flavorhost.pipelines.step_entrypoint RUN_ID STEP`.
+
+The orchestrator starts this command (the snapshot's `command` of the step) in the pipeline's
+interpreter, with FLAVORHOST_HOME and the run's stack in the environment. The step reports
+itself: RUNNING, then COMPLETED with the artifacts it wrote, or FAILED with its error; it exits
+0 only when it completed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+from flavorhost.client import Client
+from flavorhost.generated.v1 import runs_pb2
+from flavorhost.pipelines import function_sources, materializers
+from flavorhost.pipelines.snapshot import STEP_NAME_ENV, Snapshot, StepSpec
+from flavorhost.pipelines.step_decorator import Step
+
+
+def _outputs(spec: StepSpec, result: Any) -> list[Any]:
+    if len(spec.outputs) == 1:
+        return [result]
+    if not isinstance(result, tuple) or len(result) != len(spec.outputs):
+        raise TypeError(
+            f"step {spec.name!r} declares outputs {spec.outputs} but returned "
+            f"{type(result).__name__}; return a tuple of {len(spec.outputs)} values"
+        )
+    return list(result)
+
+
+def run_step(client: Client, run_id: str, name: str) -> list[runs_pb2.Artifact]:
+    """Runs the step and returns the artifacts it wrote (raises what the step raised)."""
+    run = client.get_run(run_id)
+    snapshot = Snapshot.model_validate(run.snapshot)
+    spec = snapshot.step(name)
+    store = client.active_stack.artifact_store
+    inputs = {}
+    for argument, ref in spec.inputs.items():
+        artifact = run.steps[ref.step].outputs.get(ref.output)
+        if artifact is None:
+            raise LookupError(f"step {ref.step!r} recorded no output {ref.output!r}")
+        inputs[argument] = materializers.load(store, artifact)
+    target = function_sources.load(spec.source)
+    function = target.entrypoint if isinstance(target, Step) else target
+    result = function(**inputs, **spec.parameters)
+    artifacts = []
+    for output, value in zip(spec.outputs, _outputs(spec, result), strict=True):
+        folder = f"{snapshot.artifact_root}/{snapshot.run_name}/{name}/{output}"
+        materializer = materializers.save(store, folder, value)
+        artifacts.append(
+            runs_pb2.Artifact(
+                name=output,
+                uri=folder,
+                materializer=materializer,
+                data_type=materializers.data_type(value),
+            )
+        )
+    return artifacts
+
+
+def main(argv: list[str]) -> int:
+    """Entry point; returns the exit code."""
+    if len(argv) != 2:
+        print("usage: python -m flavorhost.pipelines.step_entrypoint RUN_ID STEP", file=sys.stderr)
+        return 2
+    run_id, name = argv
+    os.environ[STEP_NAME_ENV] = name
+    with Client(autostart=False) as client:
+        client.report_step(run_id, name, "running")
+        try:
+            artifacts = run_step(client, run_id, name)
+        except BaseException as error:  # the step's own error, whatever it is, ends it
+            traceback.print_exc()
+            summary = traceback.format_exception_only(type(error), error)[-1].strip()
+            client.report_step(run_id, name, "failed", error=summary)
+            return 1
+        client.report_step(run_id, name, "completed", outputs=artifacts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,73 @@
+"""Steps and pipelines for test_pipelines.py, at module level so step processes import them."""
+
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+from typing import Annotated
+
+from flavorhost import Client, pipeline, step
+
+
+@dataclass
+class Model:
+    """A value JSON cannot keep: written with pickle."""
+
+    slope: float
+    n: int
+
+
+@step
+def load_rows() -> Annotated[list[list[float]], "rows"]:
+    return [[1.0, 2.0], [2.0, 4.1], [3.0, 5.9]]
+
+
+@step
+def split(rows: list[list[float]]) -> tuple[Annotated[list, "train"], Annotated[list, "test"]]:
+    return rows[:2], rows[2:]
+
+
+@step
+def fit(rows: list[list[float]], scale: float = 1.0) -> Model:
+    slope = sum(x * y for x, y in rows) / sum(x * x for x, _ in rows)
+    return Model(slope * scale, len(rows))
+
+
+@step
+def evaluate(model: Model, rows: list[list[float]]) -> dict:
+    error = sum(abs(model.slope * x - y) for x, y in rows) / len(rows)
+    # Inside a step, the run's stack and its components are at hand.
+    store = Client().active_stack.artifact_store
+    return {"error": error, "store": store.name}
+
+
+@pipeline
+def training(scale: float = 1.0) -> None:
+    train, test = split(load_rows())
+    evaluate(fit(train, scale=scale), test)
+
+
+@step
+def explode(model: Model) -> Model:
+    raise ValueError(f"cannot deploy a model fitted on {model.n} rows")
+
+
+@step
+def never_runs(model: Model) -> int:
+    return model.n
+
+
+@pipeline
+def failing() -> None:
+    never_runs(explode(fit(load_rows())))
+
+
+@step
+def killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pipeline
+def crashing() -> None:
+    killed()
