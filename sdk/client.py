@@ -35,6 +35,7 @@ from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
+from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
 from flavorhost.wire import type_to_proto
@@ -87,6 +88,14 @@ class Stack:
         if component is None:
             return None
         return AlerterProxy(component, self._channel, self._sidecar_channels)
+
+    @property
+    def container_registry(self) -> ContainerRegistryProxy | None:
+        """The stack's container registry, if it has one."""
+        component = self.model.components.get(StackComponentType.CONTAINER_REGISTRY)
+        if component is None:
+            return None
+        return ContainerRegistryProxy(component, self._channel, self._sidecar_channels)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"
