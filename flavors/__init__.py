@@ -7,4 +7,5 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_artifact_store.flavor.LocalArtifactStoreFlavor",
     "flavorhost.flavors.s3_artifact_store.flavor.S3ArtifactStoreFlavor",
     "flavorhost.flavors.webhook_alerter.flavor.WebhookAlerterFlavor",
+    "flavorhost.flavors.local_container_registry.flavor.LocalContainerRegistryFlavor",
 ]
