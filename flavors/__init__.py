@@ -8,4 +8,5 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.s3_artifact_store.flavor.S3ArtifactStoreFlavor",
     "flavorhost.flavors.webhook_alerter.flavor.WebhookAlerterFlavor",
     "flavorhost.flavors.local_orchestrator.flavor.LocalOrchestratorFlavor",
+    "flavorhost.flavors.local_container_registry.flavor.LocalContainerRegistryFlavor",
 ]

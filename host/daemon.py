@@ -30,6 +30,7 @@ from flavorhost.flavors import BUILTIN_FLAVORS
 from flavorhost.generated.v1 import (
     alerter_pb2,
     artifact_store_pb2,
+    container_registry_pb2,
     host_pb2,
     host_pb2_grpc,
     orchestrator_pb2,
@@ -67,6 +68,7 @@ COMPONENT_SERVICES = {
     StackComponentType.ARTIFACT_STORE: artifact_store_pb2.DESCRIPTOR,
     StackComponentType.ALERTER: alerter_pb2.DESCRIPTOR,
     StackComponentType.ORCHESTRATOR: orchestrator_pb2.DESCRIPTOR,
+    StackComponentType.CONTAINER_REGISTRY: container_registry_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 

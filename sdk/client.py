@@ -39,6 +39,7 @@ from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
 from flavorhost.proxies.component_proxy import ComponentProxy
+from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
@@ -101,6 +102,11 @@ class Stack:
         if component is None:
             return None
         return proxy_class(component, self._channel, self._sidecar_channels)
+
+    @property
+    def container_registry(self) -> ContainerRegistryProxy | None:
+        """The stack's container registry, if it has one."""
+        return self._optional(ContainerRegistryProxy)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

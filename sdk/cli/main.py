@@ -56,6 +56,7 @@ for _kind in (
     StackComponentType.ORCHESTRATOR,
     StackComponentType.ARTIFACT_STORE,
     StackComponentType.ALERTER,
+    StackComponentType.CONTAINER_REGISTRY,
 ):
     cli.add_command(component_group(_kind))
 

@@ -35,7 +35,12 @@ from flavorhost.protocol import (
     TOKEN_ENV,
     Handshake,
 )
-from flavorhost.sidecar import alerter_servicer, artifact_store_servicer, orchestrator_servicer
+from flavorhost.sidecar import (
+    alerter_servicer,
+    artifact_store_servicer,
+    container_registry_servicer,
+    orchestrator_servicer,
+)
 from flavorhost.sidecar.auth import TokenInterceptor
 from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
 from flavorhost.sidecar.file_handover_server import FileHandoverServer
@@ -50,6 +55,7 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.ARTIFACT_STORE: artifact_store_servicer.register,
     StackComponentType.ALERTER: alerter_servicer.register,
     StackComponentType.ORCHESTRATOR: orchestrator_servicer.register,
+    StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0

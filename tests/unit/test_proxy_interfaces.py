@@ -9,9 +9,11 @@ import pytest
 
 from flavorhost.alerters import BaseAlerter
 from flavorhost.artifact_stores import BaseArtifactStore
+from flavorhost.container_registries import BaseContainerRegistry
 from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.stack.stack_component import StackComponent
 
@@ -19,6 +21,7 @@ PAIRS = [
     (BaseArtifactStore, ArtifactStoreProxy),
     (BaseAlerter, AlerterProxy),
     (BaseOrchestrator, OrchestratorProxy),
+    (BaseContainerRegistry, ContainerRegistryProxy),
 ]
 
 
@@ -44,3 +47,11 @@ def test_the_proxy_has_every_method_with_the_same_parameters(base: type, proxy: 
             assert proxied.parameters[parameter.name].default == parameter.default, (
                 f"{proxy.__name__}.{name}({parameter.name}=...) default differs"
             )
+
+
+@pytest.mark.parametrize(("base", "proxy"), PAIRS, ids=lambda t: t.__name__)
+def test_the_proxy_has_every_property(base: type, proxy: type) -> None:
+    common = set(dir(StackComponent))
+    for name, _ in inspect.getmembers(base, lambda m: isinstance(m, property)):
+        if not name.startswith("_") and name not in common:
+            assert isinstance(getattr(proxy, name, None), property), f"{proxy.__name__}.{name}"

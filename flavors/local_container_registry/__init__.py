@@ -1,0 +1,1 @@
+"""The `local` container registry: pushes OCI images into directories on this machine."""
