@@ -9,4 +9,5 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.webhook_alerter.flavor.WebhookAlerterFlavor",
     "flavorhost.flavors.local_orchestrator.flavor.LocalOrchestratorFlavor",
     "flavorhost.flavors.local_container_registry.flavor.LocalContainerRegistryFlavor",
+    "flavorhost.flavors.file_experiment_tracker.flavor.FileExperimentTrackerFlavor",
 ]

@@ -30,7 +30,9 @@ from flavorhost.flavors import BUILTIN_FLAVORS
 from flavorhost.generated.v1 import (
     alerter_pb2,
     artifact_store_pb2,
+    component_pb2,
     container_registry_pb2,
+    experiment_tracker_pb2,
     host_pb2,
     host_pb2_grpc,
     orchestrator_pb2,
@@ -64,10 +66,12 @@ from flavorhost.wire import required_type, type_to_proto
 logger = logging.getLogger(__name__)
 
 # The generated file of each component type's service: the proxy forwards all their methods.
-COMPONENT_SERVICES = {
+COMPONENT_SERVICES: dict[StackComponentType | None, Any] = {
+    None: component_pb2.DESCRIPTOR,  # served by every type
     StackComponentType.ARTIFACT_STORE: artifact_store_pb2.DESCRIPTOR,
     StackComponentType.ALERTER: alerter_pb2.DESCRIPTOR,
     StackComponentType.ORCHESTRATOR: orchestrator_pb2.DESCRIPTOR,
+    StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_pb2.DESCRIPTOR,
     StackComponentType.CONTAINER_REGISTRY: container_registry_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"

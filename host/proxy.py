@@ -20,7 +20,7 @@ from google.protobuf.descriptor import FileDescriptor
 from flavorhost import errors
 from flavorhost.enums import StackComponentType
 from flavorhost.host.supervisor import Route, Supervisor
-from flavorhost.protocol import COMPONENT_METADATA_KEY
+from flavorhost.protocol import COMPONENT_METADATA_KEY, COMPONENT_TYPE_METADATA_KEY
 from flavorhost.stall_watch import StallWatch
 
 logger = logging.getLogger(__name__)
@@ -35,14 +35,15 @@ class Method:
     """One forwarded method."""
 
     path: str
-    kind: StackComponentType
+    # None for flavorhost.v1.StackComponent, which every type serves: the call names its type.
+    kind: StackComponentType | None
     client_streaming: bool
     server_streaming: bool
     # Declared `idempotency_level = NO_SIDE_EFFECTS` in the proto: safe to retry once.
     idempotent: bool
 
 
-def methods_of(files: dict[StackComponentType, FileDescriptor]) -> dict[str, Method]:
+def methods_of(files: dict[StackComponentType | None, FileDescriptor]) -> dict[str, Method]:
     """Every method of every component service, by its path `/package.Service/Method`."""
     methods = {}
     for kind, file in files.items():
@@ -70,6 +71,19 @@ def _released(error: grpc.RpcError) -> bool:
     after a config change that raced with the call): nothing ran, so it may be sent again."""
     info = errors.error_info(error)
     return info is not None and info.reason == "COMPONENT_NOT_CONFIGURED"
+
+
+def _named_type(metadata: dict[str, Any], method: Method) -> StackComponentType:
+    """The component type a call of a service every type serves names in its metadata."""
+    value = str(metadata.get(COMPONENT_TYPE_METADATA_KEY, ""))
+    try:
+        return StackComponentType(value)
+    except ValueError:
+        known = ", ".join(t.value for t in StackComponentType)
+        raise ValueError(
+            f"{method.path} needs the metadata {COMPONENT_TYPE_METADATA_KEY!r} naming the "
+            f"component's type (one of {known}), not {value!r}"
+        ) from None
 
 
 class ComponentProxy(grpc.GenericRpcHandler):
@@ -107,7 +121,7 @@ class ComponentProxy(grpc.GenericRpcHandler):
                     f"{method.path} needs the metadata {COMPONENT_METADATA_KEY!r} naming the "
                     "component to call"
                 )
-            return self._supervisor.route(method.kind, name)
+            return self._supervisor.route(method.kind or _named_type(metadata, method), name)
         except Exception as error:
             errors.abort(context, error)
 

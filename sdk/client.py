@@ -40,6 +40,7 @@ from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
 from flavorhost.proxies.component_proxy import ComponentProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
+from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
@@ -47,6 +48,16 @@ from flavorhost.wire import status_to_proto, type_to_proto
 
 T = TypeVar("T")
 P = TypeVar("P", bound=ComponentProxy)
+
+
+# The proxy of each component type that sidecars serve.
+PROXY_CLASSES: tuple[type[ComponentProxy], ...] = (
+    OrchestratorProxy,
+    ArtifactStoreProxy,
+    AlerterProxy,
+    ContainerRegistryProxy,
+    ExperimentTrackerProxy,
+)
 
 
 class Stack:
@@ -97,11 +108,25 @@ class Stack:
         """The stack's orchestrator, if it has one (pipelines need one)."""
         return self._optional(OrchestratorProxy)
 
+    def proxies(self) -> dict[StackComponentType, ComponentProxy]:
+        """A proxy for each of the stack's components (of the types sidecars serve)."""
+        found: dict[StackComponentType, ComponentProxy] = {}
+        for proxy_class in PROXY_CLASSES:
+            proxy = self._optional(proxy_class)
+            if proxy is not None:
+                found[proxy_class.TYPE] = proxy
+        return found
+
     def _optional(self, proxy_class: type[P]) -> P | None:
         component = self.model.components.get(proxy_class.TYPE)
         if component is None:
             return None
         return proxy_class(component, self._channel, self._sidecar_channels)
+
+    @property
+    def experiment_tracker(self) -> ExperimentTrackerProxy | None:
+        """The stack's experiment tracker, if it has one."""
+        return self._optional(ExperimentTrackerProxy)
 
     @property
     def container_registry(self) -> ContainerRegistryProxy | None:

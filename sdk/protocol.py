@@ -13,6 +13,8 @@ CORE_VERSION = 1
 PROTOCOL_VERSION = 1
 
 COMPONENT_METADATA_KEY = "flavorhost-component"
+# Names the component's type on calls of flavorhost.v1.StackComponent through the host.
+COMPONENT_TYPE_METADATA_KEY = "flavorhost-component-type"
 TOKEN_METADATA_KEY = "flavorhost-token"
 # A host-minted grant (sdk/grants.py) that lets a client call one component's sidecar directly.
 GRANT_METADATA_KEY = "flavorhost-grant"

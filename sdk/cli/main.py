@@ -57,6 +57,7 @@ for _kind in (
     StackComponentType.ARTIFACT_STORE,
     StackComponentType.ALERTER,
     StackComponentType.CONTAINER_REGISTRY,
+    StackComponentType.EXPERIMENT_TRACKER,
 ):
     cli.add_command(component_group(_kind))
 

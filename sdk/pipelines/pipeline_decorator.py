@@ -19,6 +19,7 @@ from flavorhost.home import HOME_ENV
 from flavorhost.models import PipelineRunModel
 from flavorhost.pipelines.snapshot import ACTIVE_STACK_ENV, RUN_ID_ENV, STEP_NAME_ENV, Snapshot
 from flavorhost.pipelines.step_decorator import Compilation, checked_settings, compiling
+from flavorhost.pipelines.step_settings import settings_for, types_named
 
 # How often a waiting caller reads the run, and asks the orchestrator whether it still runs it.
 POLL_SECONDS = 0.1
@@ -84,6 +85,7 @@ class Pipeline:
                     "register a stack with one (`flavorhost stack register NAME -a STORE "
                     "-o default`) and set it active"
                 )
+            _validate_settings(stack, self.settings, compilation)
             snapshot = Snapshot(
                 pipeline=self.name,
                 stack=stack.name,
@@ -105,13 +107,39 @@ class Pipeline:
             except Exception as error:
                 client.update_run(run.id, failure=f"the orchestrator did not take the run: {error}")
                 raise
-            if result is not None:
-                metadata = {orchestrator.name: result.metadata} if result.metadata else None
-                client.update_run(run.id, result.orchestrator_run_id, metadata)
+            metadata = {}
+            if result is not None and result.metadata:
+                metadata["orchestrator"] = result.metadata
+            for kind, proxy in stack.proxies().items():
+                values = proxy.get_pipeline_run_metadata(run.id)
+                if values:
+                    metadata.setdefault(kind.value, {}).update(values)
+            client.update_run(run.id, result.orchestrator_run_id if result else "", metadata)
             run = _follow(client, run.id, orchestrator)
         if run.status != "completed":
             raise PipelineRunFailedError(run)
         return run
+
+
+def _validate_settings(
+    stack: Any, pipeline_settings: dict[str, dict[str, Any]], compilation: Compilation
+) -> None:
+    """Checks every step's settings with the components they are for, before anything runs."""
+    components = stack.proxies()
+    steps = compilation.steps
+    for kind in sorted(types_named(pipeline_settings, *(s.settings for s in steps))):
+        proxy = components.get(kind)
+        if proxy is None:
+            raise ValueError(
+                f"settings are given for the {kind.value.replace('_', ' ')}, but stack "
+                f"{stack.name!r} has none; add one to the stack or remove those settings"
+            )
+        for step in steps:
+            settings = settings_for(kind, proxy.flavor, pipeline_settings, step.settings)
+            try:
+                proxy.validate_settings(settings)
+            except ValueError as error:
+                raise ValueError(f"step {step.name!r}: {error}") from None
 
 
 def _follow(client: Any, run_id: str, orchestrator: Any) -> PipelineRunModel:

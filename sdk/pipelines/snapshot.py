@@ -10,10 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# Set in every step's environment: the run and the step it runs, and the stack to use.
-RUN_ID_ENV = "FLAVORHOST_RUN_ID"
-STEP_NAME_ENV = "FLAVORHOST_STEP_NAME"
+from flavorhost.stack.step_run_info import RUN_ID_ENV, STEP_NAME_ENV
+
+# Set in every step's environment (with RUN_ID_ENV and STEP_NAME_ENV): the stack to use.
 ACTIVE_STACK_ENV = "FLAVORHOST_ACTIVE_STACK"
+__all__ = ["ACTIVE_STACK_ENV", "RUN_ID_ENV", "STEP_NAME_ENV"]
 
 
 class _Strict(BaseModel):

@@ -18,6 +18,13 @@ from flavorhost.generated.v1 import runs_pb2
 from flavorhost.pipelines import function_sources, materializers
 from flavorhost.pipelines.snapshot import STEP_NAME_ENV, Snapshot, StepSpec
 from flavorhost.pipelines.step_decorator import Step
+from flavorhost.pipelines.step_settings import settings_for
+from flavorhost.stack.step_run_info import (
+    PIPELINE_NAME_ENV,
+    RUN_ID_ENV,
+    RUN_NAME_ENV,
+    StepRunInfo,
+)
 
 
 def _outputs(spec: StepSpec, result: Any) -> list[Any]:
@@ -61,6 +68,45 @@ def run_step(client: Client, run_id: str, name: str) -> list[runs_pb2.Artifact]:
     return artifacts
 
 
+def _hooked(client: Client, run_id: str, name: str) -> tuple[list[Any], dict[str, Any]]:
+    """Runs the step between every stack component's prepare_step_run and cleanup_step_run;
+    returns the artifacts and the components' step metadata by type."""
+    run = client.get_run(run_id)
+    snapshot = Snapshot.model_validate(run.snapshot)
+    spec = snapshot.step(name)
+    os.environ.update({RUN_ID_ENV: run.id, RUN_NAME_ENV: run.name, PIPELINE_NAME_ENV: run.pipeline})
+    components = client.active_stack.proxies()
+    infos = {
+        kind: StepRunInfo(
+            run.id,
+            run.name,
+            run.pipeline,
+            name,
+            settings_for(kind, proxy.flavor, snapshot.settings, spec.settings),
+        )
+        for kind, proxy in components.items()
+    }
+    prepared = []
+    failed = True
+    try:
+        for kind, proxy in components.items():
+            proxy.prepare_step_run(infos[kind])
+            prepared.append(kind)
+        artifacts = run_step(client, run_id, name)
+        failed = False
+    finally:
+        metadata = {}
+        for kind in prepared:
+            proxy, info = components[kind], infos[kind]
+            try:
+                values = proxy.get_step_run_metadata(info)
+                if values:
+                    metadata[kind.value] = values
+            finally:
+                proxy.cleanup_step_run(info, failed)
+    return artifacts, metadata
+
+
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code."""
     if len(argv) != 2:
@@ -71,13 +117,13 @@ def main(argv: list[str]) -> int:
     with Client(autostart=False) as client:
         client.report_step(run_id, name, "running")
         try:
-            artifacts = run_step(client, run_id, name)
+            artifacts, metadata = _hooked(client, run_id, name)
         except BaseException as error:  # the step's own error, whatever it is, ends it
             traceback.print_exc()
             summary = traceback.format_exception_only(type(error), error)[-1].strip()
             client.report_step(run_id, name, "failed", error=summary)
             return 1
-        client.report_step(run_id, name, "completed", outputs=artifacts)
+        client.report_step(run_id, name, "completed", outputs=artifacts, metadata=metadata)
     return 0
 
 

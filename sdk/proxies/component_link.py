@@ -31,6 +31,7 @@ from flavorhost.models import ComponentModel
 from flavorhost.protocol import (
     CLIENT_DEADLINE_MARGIN_SECONDS,
     COMPONENT_METADATA_KEY,
+    COMPONENT_TYPE_METADATA_KEY,
     DEFAULT_CALL_TIMEOUT_SECONDS,
     GRANT_METADATA_KEY,
     LOCAL_GRPC_OPTIONS,
@@ -120,7 +121,10 @@ class ComponentLink:
         self._call_timeout = component.call_timeout or DEFAULT_CALL_TIMEOUT_SECONDS
         self._via_host = Target(
             stub_class(host_channel),
-            ((COMPONENT_METADATA_KEY, component.name),),
+            (
+                (COMPONENT_METADATA_KEY, component.name),
+                (COMPONENT_TYPE_METADATA_KEY, component.type.value),
+            ),
             self._call_timeout + CLIENT_DEADLINE_MARGIN_SECONDS,
         )
         self._idempotent = {

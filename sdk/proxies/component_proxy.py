@@ -8,14 +8,17 @@ Each type's proxy adds that type's methods.
 
 from __future__ import annotations
 
+import json
 from typing import Any, ClassVar
 
 import grpc
 from google.protobuf.descriptor import FileDescriptor
 
 from flavorhost.enums import StackComponentType
+from flavorhost.generated.v1 import component_pb2, component_pb2_grpc
 from flavorhost.models import ComponentModel, ConfigView
 from flavorhost.proxies.component_link import ComponentLink, SidecarChannels
+from flavorhost.stack.step_run_info import StepRunInfo
 
 
 class ComponentProxy:
@@ -44,6 +47,14 @@ class ComponentProxy:
             component,
             self.STUB,
             self.PROTO.services_by_name[self.SERVICE],
+            sidecar_channels,
+        )
+        # flavorhost.v1.StackComponent, the hooks every type serves.
+        self._hooks = ComponentLink(
+            channel,
+            component,
+            component_pb2_grpc.StackComponentStub,
+            component_pb2.DESCRIPTOR.services_by_name["StackComponent"],
             sidecar_channels,
         )
 
@@ -77,3 +88,46 @@ class ComponentProxy:
 
     def _call(self, method: str, request: Any) -> Any:
         return self._link.call(method, request)
+
+    # --- the hooks of every component (flavorhost.v1.StackComponent) ------------------------
+
+    def validate_settings(self, settings: dict[str, Any]) -> None:
+        """Checks settings against the flavor's settings class (ValueError naming the field)."""
+        request = component_pb2.ValidateSettingsRequest(settings_json=json.dumps(settings))
+        self._hooks.call("ValidateSettings", request)
+
+    def prepare_step_run(self, info: StepRunInfo) -> None:
+        """Called before a step runs (pipelines call it for you)."""
+        self._hooks.call(
+            "PrepareStepRun", component_pb2.StepRunRequest(info=step_run_message(info))
+        )
+
+    def cleanup_step_run(self, info: StepRunInfo, step_failed: bool) -> None:
+        """Called after a step ran (pipelines call it for you)."""
+        request = component_pb2.CleanupStepRunRequest(
+            info=step_run_message(info), step_failed=step_failed
+        )
+        self._hooks.call("CleanupStepRun", request)
+
+    def get_step_run_metadata(self, info: StepRunInfo) -> dict[str, Any]:
+        """Metadata the component records with a step run."""
+        request = component_pb2.StepRunRequest(info=step_run_message(info))
+        response = self._hooks.call("GetStepRunMetadata", request)
+        return dict(json.loads(response.metadata_json or "{}"))
+
+    def get_pipeline_run_metadata(self, run_id: str) -> dict[str, Any]:
+        """Metadata the component records with a pipeline run."""
+        request = component_pb2.PipelineRunMetadataRequest(run_id=run_id)
+        response = self._hooks.call("GetPipelineRunMetadata", request)
+        return dict(json.loads(response.metadata_json or "{}"))
+
+
+def step_run_message(info: StepRunInfo) -> component_pb2.StepRunInfo:
+    """A StepRunInfo on the wire."""
+    return component_pb2.StepRunInfo(
+        run_id=info.run_id,
+        run_name=info.run_name,
+        pipeline=info.pipeline,
+        step=info.step,
+        settings_json=json.dumps(info.settings),
+    )

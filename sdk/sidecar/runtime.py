@@ -38,7 +38,9 @@ from flavorhost.protocol import (
 from flavorhost.sidecar import (
     alerter_servicer,
     artifact_store_servicer,
+    component_servicer,
     container_registry_servicer,
+    experiment_tracker_servicer,
     orchestrator_servicer,
 )
 from flavorhost.sidecar.auth import TokenInterceptor
@@ -55,6 +57,7 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.ARTIFACT_STORE: artifact_store_servicer.register,
     StackComponentType.ALERTER: alerter_servicer.register,
     StackComponentType.ORCHESTRATOR: orchestrator_servicer.register,
+    StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_servicer.register,
     StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
@@ -102,6 +105,7 @@ def serve(
         maximum_concurrent_rpcs=MAX_CONCURRENT_CALLS,
     )
     service = register(server, table)
+    common = component_servicer.register(server, table)
     # Artifact stores may hand clients on this machine their local files' descriptors.
     files = None
     if flavor.type == StackComponentType.ARTIFACT_STORE:
@@ -112,13 +116,13 @@ def serve(
     add_servicer(
         server,
         LifecycleServicer(
-            table, [LIFECYCLE_SERVICE, service], stop, str(files.path) if files else ""
+            table, [LIFECYCLE_SERVICE, service, common], stop, str(files.path) if files else ""
         ),
         lifecycle_pb2.DESCRIPTOR.services_by_name["Lifecycle"],
     )
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    for name in ("", LIFECYCLE_SERVICE, service):
+    for name in ("", LIFECYCLE_SERVICE, service, common):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
 
     socket_path = socket_dir / f"sidecar-{os.getpid()}.sock"

@@ -71,3 +71,25 @@ def killed() -> None:
 @pipeline
 def crashing() -> None:
     killed()
+
+
+@step(settings={"experiment_tracker": {"experiment_name": "fits", "tags": {"team": "ml"}}})
+def tracked_fit(rows: list[list[float]]) -> Model:
+    tracker = Client().active_stack.experiment_tracker
+    assert tracker is not None
+    tracker.log_params({"rows": len(rows)})
+    for epoch in range(3):
+        tracker.log_metrics({"loss": 1.0 / (epoch + 1)}, step=epoch)
+    tracker.set_tags({"fitted": "yes"})
+    return fit.entrypoint(rows)
+
+
+@pipeline(settings={"experiment_tracker": {"tags": {"pipeline": "tracked"}}})
+def tracked() -> None:
+    tracked_fit(load_rows())
+    evaluate(fit(load_rows()), load_rows())
+
+
+@pipeline(settings={"experiment_tracker": {"experiment": "typo"}})
+def badly_set() -> None:
+    fit(load_rows())

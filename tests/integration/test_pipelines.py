@@ -103,6 +103,6 @@ def test_cli_lists_and_describes_runs(client: Client, cli: Cli) -> None:
     assert run.name in listed and "completed" in listed
     described = cli("pipeline", "runs", "describe", run.name).stdout
     assert "evaluate" in described and "output (json)" in described
-    assert json.loads(described.split("Metadata:\n", 1)[1])["run"]["default"]["step_logs"]
+    assert json.loads(described.split("Metadata:\n", 1)[1])["run"]["orchestrator"]["step_logs"]
     missing = cli("pipeline", "runs", "describe", "nope", ok=False)
     assert "no pipeline run 'nope'" in missing.stderr

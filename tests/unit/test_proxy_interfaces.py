@@ -10,10 +10,12 @@ import pytest
 from flavorhost.alerters import BaseAlerter
 from flavorhost.artifact_stores import BaseArtifactStore
 from flavorhost.container_registries import BaseContainerRegistry
+from flavorhost.experiment_trackers import BaseExperimentTracker
 from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
+from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.stack.stack_component import StackComponent
 
@@ -21,6 +23,7 @@ PAIRS = [
     (BaseArtifactStore, ArtifactStoreProxy),
     (BaseAlerter, AlerterProxy),
     (BaseOrchestrator, OrchestratorProxy),
+    (BaseExperimentTracker, ExperimentTrackerProxy),
     (BaseContainerRegistry, ContainerRegistryProxy),
 ]
 
@@ -55,3 +58,13 @@ def test_the_proxy_has_every_property(base: type, proxy: type) -> None:
     for name, _ in inspect.getmembers(base, lambda m: isinstance(m, property)):
         if not name.startswith("_") and name not in common:
             assert isinstance(getattr(proxy, name, None), property), f"{proxy.__name__}.{name}"
+
+
+def test_every_proxy_has_the_run_hooks_of_every_component() -> None:
+    from flavorhost.proxies.component_proxy import ComponentProxy
+
+    hooks = ["prepare_step_run", "cleanup_step_run", "get_step_run_metadata"]
+    hooks.append("get_pipeline_run_metadata")
+    for name in hooks:
+        expected = list(inspect.signature(getattr(StackComponent, name)).parameters)
+        assert list(inspect.signature(getattr(ComponentProxy, name)).parameters) == expected

@@ -1,0 +1,1 @@
+"""The `file` experiment tracker: what steps log, as JSON files in a folder of this machine."""
