@@ -10,4 +10,5 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_orchestrator.flavor.LocalOrchestratorFlavor",
     "flavorhost.flavors.local_container_registry.flavor.LocalContainerRegistryFlavor",
     "flavorhost.flavors.file_experiment_tracker.flavor.FileExperimentTrackerFlavor",
+    "flavorhost.flavors.local_step_operator.flavor.LocalStepOperatorFlavor",
 ]

@@ -37,6 +37,7 @@ from flavorhost.generated.v1 import (
     host_pb2_grpc,
     orchestrator_pb2,
     runs_pb2,
+    step_operator_pb2,
 )
 from flavorhost.home import flavorhost_home, host_address, host_socket_path
 from flavorhost.host.environments import EnvironmentManager
@@ -71,6 +72,7 @@ COMPONENT_SERVICES: dict[StackComponentType | None, Any] = {
     StackComponentType.ARTIFACT_STORE: artifact_store_pb2.DESCRIPTOR,
     StackComponentType.ALERTER: alerter_pb2.DESCRIPTOR,
     StackComponentType.ORCHESTRATOR: orchestrator_pb2.DESCRIPTOR,
+    StackComponentType.STEP_OPERATOR: step_operator_pb2.DESCRIPTOR,
     StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_pb2.DESCRIPTOR,
     StackComponentType.CONTAINER_REGISTRY: container_registry_pb2.DESCRIPTOR,
 }

@@ -42,6 +42,7 @@ from flavorhost.proxies.component_proxy import ComponentProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
+from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
 from flavorhost.wire import status_to_proto, type_to_proto
@@ -57,6 +58,7 @@ PROXY_CLASSES: tuple[type[ComponentProxy], ...] = (
     AlerterProxy,
     ContainerRegistryProxy,
     ExperimentTrackerProxy,
+    StepOperatorProxy,
 )
 
 
@@ -127,6 +129,11 @@ class Stack:
     def experiment_tracker(self) -> ExperimentTrackerProxy | None:
         """The stack's experiment tracker, if it has one."""
         return self._optional(ExperimentTrackerProxy)
+
+    @property
+    def step_operator(self) -> StepOperatorProxy | None:
+        """The stack's step operator, if it has one."""
+        return self._optional(StepOperatorProxy)
 
     @property
     def container_registry(self) -> ContainerRegistryProxy | None:

@@ -58,6 +58,7 @@ for _kind in (
     StackComponentType.ALERTER,
     StackComponentType.CONTAINER_REGISTRY,
     StackComponentType.EXPERIMENT_TRACKER,
+    StackComponentType.STEP_OPERATOR,
 ):
     cli.add_command(component_group(_kind))
 

@@ -85,6 +85,7 @@ class Pipeline:
                     "register a stack with one (`flavorhost stack register NAME -a STORE "
                     "-o default`) and set it active"
                 )
+            _check_step_operators(stack, compilation)
             _validate_settings(stack, self.settings, compilation)
             snapshot = Snapshot(
                 pipeline=self.name,
@@ -140,6 +141,25 @@ def _validate_settings(
                 proxy.validate_settings(settings)
             except ValueError as error:
                 raise ValueError(f"step {step.name!r}: {error}") from None
+
+
+def _check_step_operators(stack: Any, compilation: Compilation) -> None:
+    """Steps that ask for a step operator need the stack's (by name, if they name one)."""
+    operator = stack.step_operator
+    for step in compilation.steps:
+        wanted = step.step_operator
+        if not wanted:
+            continue
+        if operator is None:
+            raise ValueError(
+                f"step {step.name!r} asks for a step operator, but stack {stack.name!r} has none; "
+                "add one (`flavorhost stack register ... -s NAME`)"
+            )
+        if isinstance(wanted, str) and wanted != operator.name:
+            raise ValueError(
+                f"step {step.name!r} asks for step operator {wanted!r}, but stack "
+                f"{stack.name!r} has {operator.name!r}"
+            )
 
 
 def _follow(client: Any, run_id: str, orchestrator: Any) -> PipelineRunModel:

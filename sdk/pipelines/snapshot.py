@@ -48,6 +48,8 @@ class StepSpec(_Strict):
     outputs: list[str] = Field(default_factory=lambda: ["output"])
     # By component type (e.g. "experiment_tracker"): the settings the step's calls carry.
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    # Run by the stack's step operator (true), or by the one of that name; null: not.
+    step_operator: bool | str | None = None
     # The argv that runs the step; filled in once the run has its id.
     command: list[str] = Field(default_factory=list)
 

@@ -70,6 +70,7 @@ class Compilation:
                 parameters=parameters,
                 outputs=step.outputs,
                 settings=step.settings,
+                step_operator=step.step_operator,
             )
         )
         placeholders = tuple(StepOutput(name, output) for output in step.outputs)
@@ -114,8 +115,10 @@ class Step:
         function: Callable[..., Any],
         name: str | None = None,
         settings: dict[str, dict[str, Any]] | None = None,
+        step_operator: bool | str | None = None,
     ) -> None:
         self.entrypoint = function
+        self.step_operator = step_operator or None
         self.name = name or function.__name__
         self.outputs = output_names(function)
         self.settings = checked_settings(settings, f"step {self.name!r}")
@@ -161,7 +164,10 @@ def step(function: Callable[..., Any], /) -> Step: ...
 
 @overload
 def step(
-    *, name: str | None = None, settings: dict[str, dict[str, Any]] | None = None
+    *,
+    name: str | None = None,
+    settings: dict[str, dict[str, Any]] | None = None,
+    step_operator: bool | str | None = None,
 ) -> Callable[[Callable[..., Any]], Step]: ...
 
 
@@ -171,11 +177,16 @@ def step(
     *,
     name: str | None = None,
     settings: dict[str, dict[str, Any]] | None = None,
+    step_operator: bool | str | None = None,
 ) -> Any:
     """Makes a function a pipeline step: `@step` or `@step(name=..., settings={...})`.
 
     `settings` maps a component type (e.g. "experiment_tracker") to settings the step's calls
-    to that component carry, validated by the flavor's settings class in its sidecar."""
+    to that component carry, validated by the flavor's settings class in its sidecar.
+    `step_operator`: True runs the step with the stack's step operator, a name with that one
+    (which must be the stack's)."""
     if function is not None:
         return Step(function)
-    return lambda decorated: Step(decorated, name=name, settings=settings)
+    return lambda decorated: Step(
+        decorated, name=name, settings=settings, step_operator=step_operator
+    )

@@ -107,16 +107,69 @@ def _hooked(client: Client, run_id: str, name: str) -> tuple[list[Any], dict[str
     return artifacts, metadata
 
 
+INSIDE_STEP_OPERATOR = "--inside-step-operator"
+
+
+def _through_step_operator(client: Client, run_id: str, name: str) -> int:
+    """Hands the step to the stack's step operator; returns 0 if the step completed."""
+    from flavorhost.enums import StackComponentType
+
+    run = client.get_run(run_id)
+    snapshot = Snapshot.model_validate(run.snapshot)
+    operator = client.active_stack.step_operator
+    if operator is None:
+        raise ValueError(f"step {name!r} asks for a step operator, but the stack has none")
+    info = StepRunInfo(
+        run.id,
+        run.name,
+        run.pipeline,
+        name,
+        settings_for(
+            StackComponentType.STEP_OPERATOR,
+            operator.flavor,
+            snapshot.settings,
+            snapshot.step(name).settings,
+        ),
+    )
+    command = [*snapshot.step_command(name), INSIDE_STEP_OPERATOR]
+    environment = {k: v for k, v in os.environ.items() if k.startswith("FLAVORHOST_")}
+    code = operator.launch(info, command, environment)
+    step = client.get_run(run_id).steps[name]
+    if step.status == "completed":
+        return 0
+    if step.status != "failed":
+        client.report_step(
+            run_id,
+            name,
+            "failed",
+            error=f"step operator {operator.name!r} ran the step, which exited with code {code} "
+            "without reporting how it went",
+        )
+    return 1
+
+
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code."""
+    inside_step_operator = INSIDE_STEP_OPERATOR in argv
+    argv = [a for a in argv if a != INSIDE_STEP_OPERATOR]
     if len(argv) != 2:
-        print("usage: python -m flavorhost.pipelines.step_entrypoint RUN_ID STEP", file=sys.stderr)
+        print(
+            "usage: python -m flavorhost.pipelines.step_entrypoint RUN_ID STEP "
+            f"[{INSIDE_STEP_OPERATOR}]",
+            file=sys.stderr,
+        )
         return 2
     run_id, name = argv
     os.environ[STEP_NAME_ENV] = name
     with Client(autostart=False) as client:
         client.report_step(run_id, name, "running")
         try:
+            run = client.get_run(run_id)
+            snapshot = Snapshot.model_validate(run.snapshot)
+            if snapshot.step(name).step_operator and not inside_step_operator:
+                return _through_step_operator(client, run_id, name)
+            if snapshot.working_dir and os.path.isdir(snapshot.working_dir):
+                os.chdir(snapshot.working_dir)
             artifacts, metadata = _hooked(client, run_id, name)
         except BaseException as error:  # the step's own error, whatever it is, ends it
             traceback.print_exc()

@@ -42,6 +42,7 @@ from flavorhost.sidecar import (
     container_registry_servicer,
     experiment_tracker_servicer,
     orchestrator_servicer,
+    step_operator_servicer,
 )
 from flavorhost.sidecar.auth import TokenInterceptor
 from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
@@ -57,6 +58,7 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.ARTIFACT_STORE: artifact_store_servicer.register,
     StackComponentType.ALERTER: alerter_servicer.register,
     StackComponentType.ORCHESTRATOR: orchestrator_servicer.register,
+    StackComponentType.STEP_OPERATOR: step_operator_servicer.register,
     StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_servicer.register,
     StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
 }

@@ -93,3 +93,33 @@ def tracked() -> None:
 @pipeline(settings={"experiment_tracker": {"experiment": "typo"}})
 def badly_set() -> None:
     fit(load_rows())
+
+
+@step(step_operator=True, settings={"step_operator": {"environment": {"FH_TEST_MARK": "set"}}})
+def in_operator() -> dict:
+    return {"mark": os.environ.get("FH_TEST_MARK", ""), "parent": os.getppid()}
+
+
+@pipeline
+def operated() -> None:
+    in_operator()
+
+
+@step(step_operator="elsewhere")
+def elsewhere() -> int:
+    return 1
+
+
+@pipeline
+def wrong_operator() -> None:
+    elsewhere()
+
+
+@step(step_operator=True)
+def killed_in_operator() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pipeline
+def crashing_in_operator() -> None:
+    killed_in_operator()

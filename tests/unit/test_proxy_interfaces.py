@@ -17,13 +17,16 @@ from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
+from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.stack.stack_component import StackComponent
+from flavorhost.step_operators import BaseStepOperator
 
 PAIRS = [
     (BaseArtifactStore, ArtifactStoreProxy),
     (BaseAlerter, AlerterProxy),
     (BaseOrchestrator, OrchestratorProxy),
     (BaseExperimentTracker, ExperimentTrackerProxy),
+    (BaseStepOperator, StepOperatorProxy),
     (BaseContainerRegistry, ContainerRegistryProxy),
 ]
 
