@@ -4,6 +4,7 @@ steps write artifacts through the artifact store proxy and report to the host's 
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -106,3 +107,48 @@ def test_cli_lists_and_describes_runs(client: Client, cli: Cli) -> None:
     assert json.loads(described.split("Metadata:\n", 1)[1])["run"]["orchestrator"]["step_logs"]
     missing = cli("pipeline", "runs", "describe", "nope", ok=False)
     assert "no pipeline run 'nope'" in missing.stderr
+
+
+def test_the_orchestrator_proxy_directly(client: Client) -> None:
+    orchestrator = client.active_stack.orchestrator
+    assert orchestrator is not None
+    assert orchestrator.fetch_status("no-such-run") == ""
+    with pytest.raises(ValueError, match="has no command"):
+        orchestrator.submit_pipeline(
+            {"steps": [{"name": "a", "upstream": []}]}, {"FLAVORHOST_HOME": str(client.home)}, {}
+        )
+    with pytest.raises(ValueError, match="cycle"):
+        orchestrator.submit_pipeline(
+            {"steps": [{"name": "a", "upstream": ["b"]}, {"name": "b", "upstream": ["a"]}]},
+            {},
+            {},
+        )
+    with pytest.raises(ValueError, match="must be a JSON object with a list of `steps`"):
+        orchestrator.submit_pipeline({"stages": []}, {}, {})
+    # A run whose only step is a command that fails: the orchestrator reports it failed.
+    run = client.create_run("manual", "default", {"steps": [{"name": "only"}]})
+    snapshot = {"run_id": run.id, "steps": [{"name": "only", "command": ["false"]}]}
+    result = orchestrator.submit_pipeline(snapshot, {"FLAVORHOST_HOME": str(client.home)}, {})
+    assert result is not None and result.orchestrator_run_id == f"local-{run.id}"
+    for _ in range(200):
+        if orchestrator.fetch_status(run.id) != "running":
+            break
+        time.sleep(0.05)
+    assert orchestrator.fetch_status(run.id) == "failed"
+    recorded = client.get_run(run.id)
+    assert recorded.status == "failed" and "exited with code 1" in recorded.steps["only"].error
+
+
+def test_run_reports_that_make_no_sense_are_refused(client: Client) -> None:
+    run = client.create_run("manual", "default", {"steps": [{"name": "only"}]})
+    with pytest.raises(ValueError, match="RUNNING, COMPLETED or FAILED, not pending"):
+        client.report_step(run.id, "only", "pending")
+    with pytest.raises(LookupError, match="has no step named 'other'; its steps are: only"):
+        client.report_step(run.id, "other", "running")
+    with pytest.raises(LookupError, match="no pipeline run 'nope'"):
+        client.report_step("nope", "only", "running")
+    with pytest.raises(ValueError, match="metadata_json must map component names to objects"):
+        client.report_step(run.id, "only", "running", metadata={"tracker": 3})
+    with pytest.raises(ValueError, match="has no steps"):
+        client.create_run("empty", "default", {"steps": []})
+    assert client.get_run(run.id).steps["only"].status == "pending"
