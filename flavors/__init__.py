@@ -7,4 +7,6 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_artifact_store.flavor.LocalArtifactStoreFlavor",
     "flavorhost.flavors.s3_artifact_store.flavor.S3ArtifactStoreFlavor",
     "flavorhost.flavors.webhook_alerter.flavor.WebhookAlerterFlavor",
+    "flavorhost.flavors.local_annotator.flavor.LocalAnnotatorFlavor",
+    "flavorhost.flavors.column_stats_data_validator.flavor.ColumnStatsDataValidatorFlavor",
 ]

@@ -27,7 +27,14 @@ from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import servicer_errors
 from flavorhost.flavors import BUILTIN_FLAVORS
-from flavorhost.generated.v1 import alerter_pb2, artifact_store_pb2, host_pb2, host_pb2_grpc
+from flavorhost.generated.v1 import (
+    alerter_pb2,
+    annotator_pb2,
+    artifact_store_pb2,
+    data_validator_pb2,
+    host_pb2,
+    host_pb2_grpc,
+)
 from flavorhost.home import flavorhost_home, host_address, host_socket_path
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
@@ -57,6 +64,8 @@ logger = logging.getLogger(__name__)
 COMPONENT_SERVICES = {
     StackComponentType.ARTIFACT_STORE: artifact_store_pb2.DESCRIPTOR,
     StackComponentType.ALERTER: alerter_pb2.DESCRIPTOR,
+    StackComponentType.ANNOTATOR: annotator_pb2.DESCRIPTOR,
+    StackComponentType.DATA_VALIDATOR: data_validator_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 

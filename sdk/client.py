@@ -33,8 +33,10 @@ from flavorhost.models import (
 )
 from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
 from flavorhost.proxies.alerter import AlerterProxy
+from flavorhost.proxies.annotator import AnnotatorProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
+from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
 from flavorhost.wire import type_to_proto
@@ -87,6 +89,22 @@ class Stack:
         if component is None:
             return None
         return AlerterProxy(component, self._channel, self._sidecar_channels)
+
+    @property
+    def annotator(self) -> AnnotatorProxy | None:
+        """The stack's annotator, if it has one."""
+        component = self.model.components.get(StackComponentType.ANNOTATOR)
+        if component is None:
+            return None
+        return AnnotatorProxy(component, self._channel, self._sidecar_channels)
+
+    @property
+    def data_validator(self) -> DataValidatorProxy | None:
+        """The stack's data validator, if it has one."""
+        component = self.model.components.get(StackComponentType.DATA_VALIDATOR)
+        if component is None:
+            return None
+        return DataValidatorProxy(component, self._channel, self._sidecar_channels)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

@@ -50,7 +50,12 @@ cli.add_command(host)
 cli.add_command(stack)
 cli.add_command(secret)
 # The types sidecars serve so far; the others follow with the same factory.
-for _kind in (StackComponentType.ARTIFACT_STORE, StackComponentType.ALERTER):
+for _kind in (
+    StackComponentType.ARTIFACT_STORE,
+    StackComponentType.ALERTER,
+    StackComponentType.ANNOTATOR,
+    StackComponentType.DATA_VALIDATOR,
+):
     cli.add_command(component_group(_kind))
 
 

@@ -35,7 +35,12 @@ from flavorhost.protocol import (
     TOKEN_ENV,
     Handshake,
 )
-from flavorhost.sidecar import alerter_servicer, artifact_store_servicer
+from flavorhost.sidecar import (
+    alerter_servicer,
+    annotator_servicer,
+    artifact_store_servicer,
+    data_validator_servicer,
+)
 from flavorhost.sidecar.auth import TokenInterceptor
 from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
 from flavorhost.sidecar.file_handover_server import FileHandoverServer
@@ -49,6 +54,8 @@ logger = logging.getLogger("flavorhost.sidecar")
 SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]] = {
     StackComponentType.ARTIFACT_STORE: artifact_store_servicer.register,
     StackComponentType.ALERTER: alerter_servicer.register,
+    StackComponentType.ANNOTATOR: annotator_servicer.register,
+    StackComponentType.DATA_VALIDATOR: data_validator_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0
@@ -128,6 +135,8 @@ def serve(
     server.stop(SHUTDOWN_GRACE_SECONDS).wait(SHUTDOWN_GRACE_SECONDS + 1)
     if files is not None:
         files.close()
+    # Components may hold servers or files of their own (an annotator's interface).
+    table.release_all()
     socket_path.unlink(missing_ok=True)
 
 

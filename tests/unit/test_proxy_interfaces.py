@@ -8,12 +8,21 @@ import inspect
 import pytest
 
 from flavorhost.alerters import BaseAlerter
+from flavorhost.annotators import BaseAnnotator
 from flavorhost.artifact_stores import BaseArtifactStore
+from flavorhost.data_validators import BaseDataValidator
 from flavorhost.proxies.alerter import AlerterProxy
+from flavorhost.proxies.annotator import AnnotatorProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.stack.stack_component import StackComponent
 
-PAIRS = [(BaseArtifactStore, ArtifactStoreProxy), (BaseAlerter, AlerterProxy)]
+PAIRS = [
+    (BaseArtifactStore, ArtifactStoreProxy),
+    (BaseAlerter, AlerterProxy),
+    (BaseAnnotator, AnnotatorProxy),
+    (BaseDataValidator, DataValidatorProxy),
+]
 
 
 def _interface(base: type) -> dict[str, inspect.Signature]:
