@@ -29,9 +29,11 @@ from flavorhost.errors import servicer_errors
 from flavorhost.flavors import BUILTIN_FLAVORS
 from flavorhost.generated.v1 import (
     alerter_pb2,
+    annotator_pb2,
     artifact_store_pb2,
     component_pb2,
     container_registry_pb2,
+    data_validator_pb2,
     experiment_tracker_pb2,
     host_pb2,
     host_pb2_grpc,
@@ -75,6 +77,8 @@ COMPONENT_SERVICES: dict[StackComponentType | None, Any] = {
     StackComponentType.STEP_OPERATOR: step_operator_pb2.DESCRIPTOR,
     StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_pb2.DESCRIPTOR,
     StackComponentType.CONTAINER_REGISTRY: container_registry_pb2.DESCRIPTOR,
+    StackComponentType.ANNOTATOR: annotator_pb2.DESCRIPTOR,
+    StackComponentType.DATA_VALIDATOR: data_validator_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 

@@ -36,10 +36,12 @@ from flavorhost.models import (
 from flavorhost.pipelines.snapshot import ACTIVE_STACK_ENV
 from flavorhost.protocol import REGISTRY_CALL_TIMEOUT_SECONDS
 from flavorhost.proxies.alerter import AlerterProxy
+from flavorhost.proxies.annotator import AnnotatorProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
 from flavorhost.proxies.component_proxy import ComponentProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
+from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
@@ -59,6 +61,8 @@ PROXY_CLASSES: tuple[type[ComponentProxy], ...] = (
     ContainerRegistryProxy,
     ExperimentTrackerProxy,
     StepOperatorProxy,
+    AnnotatorProxy,
+    DataValidatorProxy,
 )
 
 
@@ -139,6 +143,16 @@ class Stack:
     def container_registry(self) -> ContainerRegistryProxy | None:
         """The stack's container registry, if it has one."""
         return self._optional(ContainerRegistryProxy)
+
+    @property
+    def annotator(self) -> AnnotatorProxy | None:
+        """The stack's annotator, if it has one."""
+        return self._optional(AnnotatorProxy)
+
+    @property
+    def data_validator(self) -> DataValidatorProxy | None:
+        """The stack's data validator, if it has one."""
+        return self._optional(DataValidatorProxy)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

@@ -40,13 +40,14 @@ class ConfigValidationError(FlavorhostError, ValueError):
 
 
 class EntityNotFoundError(FlavorhostError, LookupError):
-    """A flavor, component or stack does not exist."""
+    """A flavor, component or stack (or a thing a component keeps: an annotator's dataset)
+    does not exist."""
 
     reason = "ENTITY_NOT_FOUND"
 
 
 class EntityExistsError(FlavorhostError):
-    """A flavor, component or stack of that name exists already."""
+    """A flavor, component or stack (or an annotator's dataset) of that name exists already."""
 
     reason = "ENTITY_EXISTS"
 

@@ -59,6 +59,8 @@ for _kind in (
     StackComponentType.CONTAINER_REGISTRY,
     StackComponentType.EXPERIMENT_TRACKER,
     StackComponentType.STEP_OPERATOR,
+    StackComponentType.ANNOTATOR,
+    StackComponentType.DATA_VALIDATOR,
 ):
     cli.add_command(component_group(_kind))
 

@@ -22,7 +22,7 @@ class StepOperatorProxy(ComponentProxy):
         self, info: StepRunInfo, entrypoint_command: list[str], environment: dict[str, str]
     ) -> int:
         """Runs a step's command where the step operator runs steps; returns its exit code."""
-        request = pb.LaunchRequest(
+        request = pb.LaunchStepRequest(
             info=step_run_message(info),
             entrypoint_command=entrypoint_command,
             environment=environment,

@@ -37,9 +37,11 @@ from flavorhost.protocol import (
 )
 from flavorhost.sidecar import (
     alerter_servicer,
+    annotator_servicer,
     artifact_store_servicer,
     component_servicer,
     container_registry_servicer,
+    data_validator_servicer,
     experiment_tracker_servicer,
     orchestrator_servicer,
     step_operator_servicer,
@@ -61,6 +63,8 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.STEP_OPERATOR: step_operator_servicer.register,
     StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_servicer.register,
     StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
+    StackComponentType.ANNOTATOR: annotator_servicer.register,
+    StackComponentType.DATA_VALIDATOR: data_validator_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0
@@ -141,6 +145,8 @@ def serve(
     server.stop(SHUTDOWN_GRACE_SECONDS).wait(SHUTDOWN_GRACE_SECONDS + 1)
     if files is not None:
         files.close()
+    # Components may hold servers or files of their own (an annotator's interface).
+    table.release_all()
     socket_path.unlink(missing_ok=True)
 
 

@@ -23,7 +23,7 @@ class StepOperatorServicer:
         self._table = table
 
     @errors.servicer_errors
-    def Launch(self, request: pb.LaunchRequest, context: Any) -> pb.LaunchResponse:
+    def Launch(self, request: pb.LaunchStepRequest, context: Any) -> pb.LaunchStepResponse:
         if not request.entrypoint_command:
             raise ValueError("entrypoint_command is empty; give the argv that runs the step")
         operator: BaseStepOperator = self._table.for_call(context)
@@ -36,7 +36,7 @@ class StepOperatorServicer:
             raise errors.FlavorImplementationError(
                 f"launch returned {type(code).__name__}; return the command's exit code"
             )
-        return pb.LaunchResponse(exit_code=code)
+        return pb.LaunchStepResponse(exit_code=code)
 
 
 def register(server: grpc.Server, table: ComponentTable) -> str:

@@ -8,13 +8,17 @@ import inspect
 import pytest
 
 from flavorhost.alerters import BaseAlerter
+from flavorhost.annotators import BaseAnnotator
 from flavorhost.artifact_stores import BaseArtifactStore
 from flavorhost.container_registries import BaseContainerRegistry
+from flavorhost.data_validators import BaseDataValidator
 from flavorhost.experiment_trackers import BaseExperimentTracker
 from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
+from flavorhost.proxies.annotator import AnnotatorProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
+from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
@@ -28,6 +32,8 @@ PAIRS = [
     (BaseExperimentTracker, ExperimentTrackerProxy),
     (BaseStepOperator, StepOperatorProxy),
     (BaseContainerRegistry, ContainerRegistryProxy),
+    (BaseAnnotator, AnnotatorProxy),
+    (BaseDataValidator, DataValidatorProxy),
 ]
 
 

@@ -25,21 +25,21 @@ _sym_db = _symbol_database.Default()
 from flavorhost.generated.v1 import component_pb2 as flavorhost_dot_v1_dot_component__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!flavorhost/v1/step_operator.proto\x12\rflavorhost.v1\x1a\x1d\x66lavorhost/v1/component.proto\"\xcd\x01\n\rLaunchRequest\x12(\n\x04info\x18\x01 \x01(\x0b\x32\x1a.flavorhost.v1.StepRunInfo\x12\x1a\n\x12\x65ntrypoint_command\x18\x02 \x03(\t\x12\x42\n\x0b\x65nvironment\x18\x03 \x03(\x0b\x32-.flavorhost.v1.LaunchRequest.EnvironmentEntry\x1a\x32\n\x10\x45nvironmentEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"#\n\x0eLaunchResponse\x12\x11\n\texit_code\x18\x01 \x01(\x05\x32U\n\x0cStepOperator\x12\x45\n\x06Launch\x12\x1c.flavorhost.v1.LaunchRequest\x1a\x1d.flavorhost.v1.LaunchResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n!flavorhost/v1/step_operator.proto\x12\rflavorhost.v1\x1a\x1d\x66lavorhost/v1/component.proto\"\xd5\x01\n\x11LaunchStepRequest\x12(\n\x04info\x18\x01 \x01(\x0b\x32\x1a.flavorhost.v1.StepRunInfo\x12\x1a\n\x12\x65ntrypoint_command\x18\x02 \x03(\t\x12\x46\n\x0b\x65nvironment\x18\x03 \x03(\x0b\x32\x31.flavorhost.v1.LaunchStepRequest.EnvironmentEntry\x1a\x32\n\x10\x45nvironmentEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\'\n\x12LaunchStepResponse\x12\x11\n\texit_code\x18\x01 \x01(\x05\x32]\n\x0cStepOperator\x12M\n\x06Launch\x12 .flavorhost.v1.LaunchStepRequest\x1a!.flavorhost.v1.LaunchStepResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'flavorhost.v1.step_operator_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LAUNCHREQUEST_ENVIRONMENTENTRY']._loaded_options = None
-  _globals['_LAUNCHREQUEST_ENVIRONMENTENTRY']._serialized_options = b'8\001'
-  _globals['_LAUNCHREQUEST']._serialized_start=84
-  _globals['_LAUNCHREQUEST']._serialized_end=289
-  _globals['_LAUNCHREQUEST_ENVIRONMENTENTRY']._serialized_start=239
-  _globals['_LAUNCHREQUEST_ENVIRONMENTENTRY']._serialized_end=289
-  _globals['_LAUNCHRESPONSE']._serialized_start=291
-  _globals['_LAUNCHRESPONSE']._serialized_end=326
-  _globals['_STEPOPERATOR']._serialized_start=328
-  _globals['_STEPOPERATOR']._serialized_end=413
+  _globals['_LAUNCHSTEPREQUEST_ENVIRONMENTENTRY']._loaded_options = None
+  _globals['_LAUNCHSTEPREQUEST_ENVIRONMENTENTRY']._serialized_options = b'8\001'
+  _globals['_LAUNCHSTEPREQUEST']._serialized_start=84
+  _globals['_LAUNCHSTEPREQUEST']._serialized_end=297
+  _globals['_LAUNCHSTEPREQUEST_ENVIRONMENTENTRY']._serialized_start=247
+  _globals['_LAUNCHSTEPREQUEST_ENVIRONMENTENTRY']._serialized_end=297
+  _globals['_LAUNCHSTEPRESPONSE']._serialized_start=299
+  _globals['_LAUNCHSTEPRESPONSE']._serialized_end=338
+  _globals['_STEPOPERATOR']._serialized_start=340
+  _globals['_STEPOPERATOR']._serialized_end=433
 # @@protoc_insertion_point(module_scope)

@@ -7,7 +7,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
-class LaunchRequest(_message.Message):
+class LaunchStepRequest(_message.Message):
     __slots__ = ("info", "entrypoint_command", "environment")
     class EnvironmentEntry(_message.Message):
         __slots__ = ("key", "value")
@@ -24,7 +24,7 @@ class LaunchRequest(_message.Message):
     environment: _containers.ScalarMap[str, str]
     def __init__(self, info: _Optional[_Union[_component_pb2.StepRunInfo, _Mapping]] = ..., entrypoint_command: _Optional[_Iterable[str]] = ..., environment: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
-class LaunchResponse(_message.Message):
+class LaunchStepResponse(_message.Message):
     __slots__ = ("exit_code",)
     EXIT_CODE_FIELD_NUMBER: _ClassVar[int]
     exit_code: int

@@ -37,8 +37,8 @@ class StepOperatorStub:
         """
         self.Launch = channel.unary_unary(
                 '/flavorhost.v1.StepOperator/Launch',
-                request_serializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchRequest.SerializeToString,
-                response_deserializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchResponse.FromString,
+                request_serializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchStepRequest.SerializeToString,
+                response_deserializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchStepResponse.FromString,
                 _registered_method=True)
 
 
@@ -58,8 +58,8 @@ def add_StepOperatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
             'Launch': grpc.unary_unary_rpc_method_handler(
                     servicer.Launch,
-                    request_deserializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchRequest.FromString,
-                    response_serializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchResponse.SerializeToString,
+                    request_deserializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchStepRequest.FromString,
+                    response_serializer=flavorhost_dot_v1_dot_step__operator__pb2.LaunchStepResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -88,8 +88,8 @@ class StepOperator:
             request,
             target,
             '/flavorhost.v1.StepOperator/Launch',
-            flavorhost_dot_v1_dot_step__operator__pb2.LaunchRequest.SerializeToString,
-            flavorhost_dot_v1_dot_step__operator__pb2.LaunchResponse.FromString,
+            flavorhost_dot_v1_dot_step__operator__pb2.LaunchStepRequest.SerializeToString,
+            flavorhost_dot_v1_dot_step__operator__pb2.LaunchStepResponse.FromString,
             options,
             channel_credentials,
             insecure,
