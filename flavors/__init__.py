@@ -9,4 +9,6 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.webhook_alerter.flavor.WebhookAlerterFlavor",
     "flavorhost.flavors.local_orchestrator.flavor.LocalOrchestratorFlavor",
     "flavorhost.flavors.local_container_registry.flavor.LocalContainerRegistryFlavor",
+    "flavorhost.flavors.local_model_deployer.flavor.LocalModelDeployerFlavor",
+    "flavorhost.flavors.local_feature_store.flavor.LocalFeatureStoreFlavor",
 ]

@@ -31,8 +31,10 @@ from flavorhost.generated.v1 import (
     alerter_pb2,
     artifact_store_pb2,
     container_registry_pb2,
+    feature_store_pb2,
     host_pb2,
     host_pb2_grpc,
+    model_deployer_pb2,
     orchestrator_pb2,
     runs_pb2,
 )
@@ -69,6 +71,8 @@ COMPONENT_SERVICES = {
     StackComponentType.ALERTER: alerter_pb2.DESCRIPTOR,
     StackComponentType.ORCHESTRATOR: orchestrator_pb2.DESCRIPTOR,
     StackComponentType.CONTAINER_REGISTRY: container_registry_pb2.DESCRIPTOR,
+    StackComponentType.MODEL_DEPLOYER: model_deployer_pb2.DESCRIPTOR,
+    StackComponentType.FEATURE_STORE: feature_store_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 

@@ -40,6 +40,8 @@ from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.component_link import SidecarChannels
 from flavorhost.proxies.component_proxy import ComponentProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
+from flavorhost.proxies.feature_store import FeatureStoreProxy
+from flavorhost.proxies.model_deployer import ModelDeployerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.remote_host import RemoteHost
 from flavorhost.sources import find_source_root
@@ -107,6 +109,20 @@ class Stack:
     def container_registry(self) -> ContainerRegistryProxy | None:
         """The stack's container registry, if it has one."""
         return self._optional(ContainerRegistryProxy)
+
+    @property
+    def model_deployer(self) -> ModelDeployerProxy | None:
+        """The stack's model deployer, if it has one; it reads models from the stack's artifact
+        store."""
+        deployer = self._optional(ModelDeployerProxy)
+        if deployer is not None:
+            deployer.use_artifact_store(self.artifact_store)
+        return deployer
+
+    @property
+    def feature_store(self) -> FeatureStoreProxy | None:
+        """The stack's feature store, if it has one."""
+        return self._optional(FeatureStoreProxy)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

@@ -57,6 +57,8 @@ for _kind in (
     StackComponentType.ARTIFACT_STORE,
     StackComponentType.ALERTER,
     StackComponentType.CONTAINER_REGISTRY,
+    StackComponentType.MODEL_DEPLOYER,
+    StackComponentType.FEATURE_STORE,
 ):
     cli.add_command(component_group(_kind))
 

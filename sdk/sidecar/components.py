@@ -63,6 +63,14 @@ class ComponentTable:
         if component is not None:
             component.cleanup()
 
+    def release_all(self) -> None:
+        """Forgets every component, letting each free what it holds (the sidecar is stopping)."""
+        for name in self.names():
+            try:
+                self.release(name)
+            except Exception:
+                logger.exception("releasing %r failed", name)
+
     def for_call(self, context: grpc.ServicerContext) -> Any:
         """The component a call is for, named by its `flavorhost-component` metadata."""
         metadata = dict(context.invocation_metadata() or ())

@@ -39,6 +39,8 @@ from flavorhost.sidecar import (
     alerter_servicer,
     artifact_store_servicer,
     container_registry_servicer,
+    feature_store_servicer,
+    model_deployer_servicer,
     orchestrator_servicer,
 )
 from flavorhost.sidecar.auth import TokenInterceptor
@@ -56,6 +58,8 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.ALERTER: alerter_servicer.register,
     StackComponentType.ORCHESTRATOR: orchestrator_servicer.register,
     StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
+    StackComponentType.MODEL_DEPLOYER: model_deployer_servicer.register,
+    StackComponentType.FEATURE_STORE: feature_store_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0
@@ -133,6 +137,8 @@ def serve(
     logger.info("shutting down")
     health_servicer.enter_graceful_shutdown()
     server.stop(SHUTDOWN_GRACE_SECONDS).wait(SHUTDOWN_GRACE_SECONDS + 1)
+    # Components that hold processes (the local model deployer's servers) end them here.
+    table.release_all()
     if files is not None:
         files.close()
     socket_path.unlink(missing_ok=True)

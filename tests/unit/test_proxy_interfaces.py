@@ -10,10 +10,14 @@ import pytest
 from flavorhost.alerters import BaseAlerter
 from flavorhost.artifact_stores import BaseArtifactStore
 from flavorhost.container_registries import BaseContainerRegistry
+from flavorhost.feature_stores import BaseFeatureStore
+from flavorhost.model_deployers import BaseModelDeployer
 from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
+from flavorhost.proxies.feature_store import FeatureStoreProxy
+from flavorhost.proxies.model_deployer import ModelDeployerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.stack.stack_component import StackComponent
 
@@ -22,6 +26,8 @@ PAIRS = [
     (BaseAlerter, AlerterProxy),
     (BaseOrchestrator, OrchestratorProxy),
     (BaseContainerRegistry, ContainerRegistryProxy),
+    (BaseModelDeployer, ModelDeployerProxy),
+    (BaseFeatureStore, FeatureStoreProxy),
 ]
 
 
