@@ -13,4 +13,6 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_step_operator.flavor.LocalStepOperatorFlavor",
     "flavorhost.flavors.local_annotator.flavor.LocalAnnotatorFlavor",
     "flavorhost.flavors.column_stats_data_validator.flavor.ColumnStatsDataValidatorFlavor",
+    "flavorhost.flavors.local_model_deployer.flavor.LocalModelDeployerFlavor",
+    "flavorhost.flavors.local_feature_store.flavor.LocalFeatureStoreFlavor",
 ]

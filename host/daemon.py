@@ -35,8 +35,10 @@ from flavorhost.generated.v1 import (
     container_registry_pb2,
     data_validator_pb2,
     experiment_tracker_pb2,
+    feature_store_pb2,
     host_pb2,
     host_pb2_grpc,
+    model_deployer_pb2,
     orchestrator_pb2,
     runs_pb2,
     step_operator_pb2,
@@ -79,6 +81,8 @@ COMPONENT_SERVICES: dict[StackComponentType | None, Any] = {
     StackComponentType.CONTAINER_REGISTRY: container_registry_pb2.DESCRIPTOR,
     StackComponentType.ANNOTATOR: annotator_pb2.DESCRIPTOR,
     StackComponentType.DATA_VALIDATOR: data_validator_pb2.DESCRIPTOR,
+    StackComponentType.MODEL_DEPLOYER: model_deployer_pb2.DESCRIPTOR,
+    StackComponentType.FEATURE_STORE: feature_store_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 

@@ -43,6 +43,8 @@ from flavorhost.proxies.component_proxy import ComponentProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
+from flavorhost.proxies.feature_store import FeatureStoreProxy
+from flavorhost.proxies.model_deployer import ModelDeployerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.remote_host import RemoteHost
@@ -61,6 +63,8 @@ PROXY_CLASSES: tuple[type[ComponentProxy], ...] = (
     ContainerRegistryProxy,
     ExperimentTrackerProxy,
     StepOperatorProxy,
+    ModelDeployerProxy,
+    FeatureStoreProxy,
     AnnotatorProxy,
     DataValidatorProxy,
 )
@@ -153,6 +157,20 @@ class Stack:
     def data_validator(self) -> DataValidatorProxy | None:
         """The stack's data validator, if it has one."""
         return self._optional(DataValidatorProxy)
+
+    @property
+    def model_deployer(self) -> ModelDeployerProxy | None:
+        """The stack's model deployer, if it has one; it reads models from the stack's artifact
+        store."""
+        deployer = self._optional(ModelDeployerProxy)
+        if deployer is not None:
+            deployer.use_artifact_store(self.artifact_store)
+        return deployer
+
+    @property
+    def feature_store(self) -> FeatureStoreProxy | None:
+        """The stack's feature store, if it has one."""
+        return self._optional(FeatureStoreProxy)
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

@@ -7,6 +7,7 @@ Shared by the host (validation at register and update time, `flavor describe`) a
 from __future__ import annotations
 
 import json
+import types
 import typing
 from dataclasses import dataclass
 from typing import Any
@@ -69,6 +70,9 @@ def mask_secrets(config_class: type[BaseModel], values: dict[str, Any]) -> dict[
 def _accepts_plain_string(annotation: Any) -> bool:
     if annotation is str or annotation is Any:
         return True
+    # Only an Optional/union with str takes text as is: list[str] also has str among its args.
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return False
     return str in typing.get_args(annotation) and not any(
         typing.get_origin(arg) is not None for arg in typing.get_args(annotation)
     )

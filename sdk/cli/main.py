@@ -51,17 +51,8 @@ cli.add_command(host)
 cli.add_command(stack)
 cli.add_command(secret)
 cli.add_command(pipeline)
-# The types sidecars serve so far; the others follow with the same factory.
-for _kind in (
-    StackComponentType.ORCHESTRATOR,
-    StackComponentType.ARTIFACT_STORE,
-    StackComponentType.ALERTER,
-    StackComponentType.CONTAINER_REGISTRY,
-    StackComponentType.EXPERIMENT_TRACKER,
-    StackComponentType.STEP_OPERATOR,
-    StackComponentType.ANNOTATOR,
-    StackComponentType.DATA_VALIDATOR,
-):
+# Every component type: `flavorhost artifact-store ...`, `flavorhost orchestrator ...`, ...
+for _kind in StackComponentType:
     cli.add_command(component_group(_kind))
 
 

@@ -43,6 +43,8 @@ from flavorhost.sidecar import (
     container_registry_servicer,
     data_validator_servicer,
     experiment_tracker_servicer,
+    feature_store_servicer,
+    model_deployer_servicer,
     orchestrator_servicer,
     step_operator_servicer,
 )
@@ -65,6 +67,8 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
     StackComponentType.ANNOTATOR: annotator_servicer.register,
     StackComponentType.DATA_VALIDATOR: data_validator_servicer.register,
+    StackComponentType.MODEL_DEPLOYER: model_deployer_servicer.register,
+    StackComponentType.FEATURE_STORE: feature_store_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0
@@ -145,7 +149,8 @@ def serve(
     server.stop(SHUTDOWN_GRACE_SECONDS).wait(SHUTDOWN_GRACE_SECONDS + 1)
     if files is not None:
         files.close()
-    # Components may hold servers or files of their own (an annotator's interface).
+    # Components may hold processes or servers of their own (the local model deployer's model
+    # servers, an annotator's interface): their cleanup() ends them.
     table.release_all()
     socket_path.unlink(missing_ok=True)
 

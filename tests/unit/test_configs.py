@@ -46,6 +46,15 @@ def test_cli_values_are_parsed_by_field_type() -> None:
     }
 
 
+def test_a_list_of_strings_is_read_as_json_and_optional_text_as_text() -> None:
+    class ListConfig(BaseArtifactStoreConfig):
+        join_keys: list[str] = []
+        label: str | None = None
+
+    values = parse_cli_values(ListConfig, {"join_keys": '["driver_id"]', "label": "[x]"})
+    assert values == {"join_keys": ["driver_id"], "label": "[x]"}
+
+
 def test_unknown_cli_field_names_the_known_ones() -> None:
     with pytest.raises(ConfigValidationError, match=r"unknown config field 'colour'.*path"):
         parse_cli_values(S3LikeConfig, {"colour": "red"})

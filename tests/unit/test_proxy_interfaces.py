@@ -13,6 +13,8 @@ from flavorhost.artifact_stores import BaseArtifactStore
 from flavorhost.container_registries import BaseContainerRegistry
 from flavorhost.data_validators import BaseDataValidator
 from flavorhost.experiment_trackers import BaseExperimentTracker
+from flavorhost.feature_stores import BaseFeatureStore
+from flavorhost.model_deployers import BaseModelDeployer
 from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.annotator import AnnotatorProxy
@@ -20,6 +22,8 @@ from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
+from flavorhost.proxies.feature_store import FeatureStoreProxy
+from flavorhost.proxies.model_deployer import ModelDeployerProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.stack.stack_component import StackComponent
@@ -34,6 +38,8 @@ PAIRS = [
     (BaseContainerRegistry, ContainerRegistryProxy),
     (BaseAnnotator, AnnotatorProxy),
     (BaseDataValidator, DataValidatorProxy),
+    (BaseModelDeployer, ModelDeployerProxy),
+    (BaseFeatureStore, FeatureStoreProxy),
 ]
 
 
