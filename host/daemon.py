@@ -35,6 +35,7 @@ from flavorhost.generated.v1 import (
     experiment_tracker_pb2,
     host_pb2,
     host_pb2_grpc,
+    model_registry_pb2,
     orchestrator_pb2,
     runs_pb2,
     step_operator_pb2,
@@ -75,6 +76,7 @@ COMPONENT_SERVICES: dict[StackComponentType | None, Any] = {
     StackComponentType.STEP_OPERATOR: step_operator_pb2.DESCRIPTOR,
     StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_pb2.DESCRIPTOR,
     StackComponentType.CONTAINER_REGISTRY: container_registry_pb2.DESCRIPTOR,
+    StackComponentType.MODEL_REGISTRY: model_registry_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 

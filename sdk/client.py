@@ -41,6 +41,7 @@ from flavorhost.proxies.component_link import SidecarChannels
 from flavorhost.proxies.component_proxy import ComponentProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
+from flavorhost.proxies.model_registry import ModelRegistryProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.remote_host import RemoteHost
@@ -59,6 +60,7 @@ PROXY_CLASSES: tuple[type[ComponentProxy], ...] = (
     ContainerRegistryProxy,
     ExperimentTrackerProxy,
     StepOperatorProxy,
+    ModelRegistryProxy,
 )
 
 
@@ -139,6 +141,15 @@ class Stack:
     def container_registry(self) -> ContainerRegistryProxy | None:
         """The stack's container registry, if it has one."""
         return self._optional(ContainerRegistryProxy)
+
+    @property
+    def model_registry(self) -> ModelRegistryProxy | None:
+        """The stack's model registry, if it has one; it loads model versions through the
+        stack's artifact store."""
+        registry = self._optional(ModelRegistryProxy)
+        if registry is not None and StackComponentType.ARTIFACT_STORE in self.model.components:
+            registry.default_artifact_store = self.artifact_store
+        return registry
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

@@ -59,6 +59,7 @@ for _kind in (
     StackComponentType.CONTAINER_REGISTRY,
     StackComponentType.EXPERIMENT_TRACKER,
     StackComponentType.STEP_OPERATOR,
+    StackComponentType.MODEL_REGISTRY,
 ):
     cli.add_command(component_group(_kind))
 

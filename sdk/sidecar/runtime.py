@@ -41,6 +41,7 @@ from flavorhost.sidecar import (
     component_servicer,
     container_registry_servicer,
     experiment_tracker_servicer,
+    model_registry_servicer,
     orchestrator_servicer,
     step_operator_servicer,
 )
@@ -61,6 +62,7 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.STEP_OPERATOR: step_operator_servicer.register,
     StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_servicer.register,
     StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
+    StackComponentType.MODEL_REGISTRY: model_registry_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0

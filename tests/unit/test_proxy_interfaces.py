@@ -11,11 +11,13 @@ from flavorhost.alerters import BaseAlerter
 from flavorhost.artifact_stores import BaseArtifactStore
 from flavorhost.container_registries import BaseContainerRegistry
 from flavorhost.experiment_trackers import BaseExperimentTracker
+from flavorhost.model_registries import BaseModelRegistry
 from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
 from flavorhost.proxies.container_registry import ContainerRegistryProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
+from flavorhost.proxies.model_registry import ModelRegistryProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.stack.stack_component import StackComponent
@@ -28,6 +30,7 @@ PAIRS = [
     (BaseExperimentTracker, ExperimentTrackerProxy),
     (BaseStepOperator, StepOperatorProxy),
     (BaseContainerRegistry, ContainerRegistryProxy),
+    (BaseModelRegistry, ModelRegistryProxy),
 ]
 
 
