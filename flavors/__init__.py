@@ -11,4 +11,5 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_container_registry.flavor.LocalContainerRegistryFlavor",
     "flavorhost.flavors.file_experiment_tracker.flavor.FileExperimentTrackerFlavor",
     "flavorhost.flavors.local_step_operator.flavor.LocalStepOperatorFlavor",
+    "flavorhost.flavors.local_model_registry.flavor.LocalModelRegistryFlavor",
 ]
