@@ -15,4 +15,5 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.column_stats_data_validator.flavor.ColumnStatsDataValidatorFlavor",
     "flavorhost.flavors.local_model_deployer.flavor.LocalModelDeployerFlavor",
     "flavorhost.flavors.local_feature_store.flavor.LocalFeatureStoreFlavor",
+    "flavorhost.flavors.local_model_registry.flavor.LocalModelRegistryFlavor",
 ]

@@ -39,6 +39,7 @@ from flavorhost.generated.v1 import (
     host_pb2,
     host_pb2_grpc,
     model_deployer_pb2,
+    model_registry_pb2,
     orchestrator_pb2,
     runs_pb2,
     step_operator_pb2,
@@ -83,6 +84,7 @@ COMPONENT_SERVICES: dict[StackComponentType | None, Any] = {
     StackComponentType.DATA_VALIDATOR: data_validator_pb2.DESCRIPTOR,
     StackComponentType.MODEL_DEPLOYER: model_deployer_pb2.DESCRIPTOR,
     StackComponentType.FEATURE_STORE: feature_store_pb2.DESCRIPTOR,
+    StackComponentType.MODEL_REGISTRY: model_registry_pb2.DESCRIPTOR,
 }
 DEFAULT_NAME = "default"
 

@@ -45,6 +45,7 @@ from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.feature_store import FeatureStoreProxy
 from flavorhost.proxies.model_deployer import ModelDeployerProxy
+from flavorhost.proxies.model_registry import ModelRegistryProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.remote_host import RemoteHost
@@ -67,6 +68,7 @@ PROXY_CLASSES: tuple[type[ComponentProxy], ...] = (
     FeatureStoreProxy,
     AnnotatorProxy,
     DataValidatorProxy,
+    ModelRegistryProxy,
 )
 
 
@@ -171,6 +173,15 @@ class Stack:
     def feature_store(self) -> FeatureStoreProxy | None:
         """The stack's feature store, if it has one."""
         return self._optional(FeatureStoreProxy)
+
+    @property
+    def model_registry(self) -> ModelRegistryProxy | None:
+        """The stack's model registry, if it has one; it loads model versions through the
+        stack's artifact store."""
+        registry = self._optional(ModelRegistryProxy)
+        if registry is not None and StackComponentType.ARTIFACT_STORE in self.model.components:
+            registry.default_artifact_store = self.artifact_store
+        return registry
 
     def __repr__(self) -> str:
         return f"Stack(name={self.name!r})"

@@ -6,7 +6,8 @@ from enum import StrEnum
 
 
 class StackComponentType(StrEnum):
-    """The types of stack component, as in ZenML's guide (values are ZenML's)."""
+    """The types of stack component, as in ZenML's guide, plus its model registry (values are
+    ZenML's)."""
 
     ORCHESTRATOR = "orchestrator"
     ARTIFACT_STORE = "artifact_store"
@@ -18,6 +19,7 @@ class StackComponentType(StrEnum):
     ALERTER = "alerter"
     ANNOTATOR = "annotator"
     DATA_VALIDATOR = "data_validator"
+    MODEL_REGISTRY = "model_registry"
 
     def __str__(self) -> str:
         return self.value

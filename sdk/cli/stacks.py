@@ -20,6 +20,7 @@ SHORT_FLAGS = {
     StackComponentType.ALERTER: "-al",
     StackComponentType.ANNOTATOR: "-an",
     StackComponentType.DATA_VALIDATOR: "-dv",
+    StackComponentType.MODEL_REGISTRY: "-r",
 }
 
 

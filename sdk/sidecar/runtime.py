@@ -45,6 +45,7 @@ from flavorhost.sidecar import (
     experiment_tracker_servicer,
     feature_store_servicer,
     model_deployer_servicer,
+    model_registry_servicer,
     orchestrator_servicer,
     step_operator_servicer,
 )
@@ -69,6 +70,7 @@ SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]]
     StackComponentType.DATA_VALIDATOR: data_validator_servicer.register,
     StackComponentType.MODEL_DEPLOYER: model_deployer_servicer.register,
     StackComponentType.FEATURE_STORE: feature_store_servicer.register,
+    StackComponentType.MODEL_REGISTRY: model_registry_servicer.register,
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0

@@ -15,6 +15,7 @@ from flavorhost.data_validators import BaseDataValidator
 from flavorhost.experiment_trackers import BaseExperimentTracker
 from flavorhost.feature_stores import BaseFeatureStore
 from flavorhost.model_deployers import BaseModelDeployer
+from flavorhost.model_registries import BaseModelRegistry
 from flavorhost.orchestrators import BaseOrchestrator
 from flavorhost.proxies.alerter import AlerterProxy
 from flavorhost.proxies.annotator import AnnotatorProxy
@@ -24,6 +25,7 @@ from flavorhost.proxies.data_validator import DataValidatorProxy
 from flavorhost.proxies.experiment_tracker import ExperimentTrackerProxy
 from flavorhost.proxies.feature_store import FeatureStoreProxy
 from flavorhost.proxies.model_deployer import ModelDeployerProxy
+from flavorhost.proxies.model_registry import ModelRegistryProxy
 from flavorhost.proxies.orchestrator import OrchestratorProxy
 from flavorhost.proxies.step_operator import StepOperatorProxy
 from flavorhost.stack.stack_component import StackComponent
@@ -40,6 +42,7 @@ PAIRS = [
     (BaseDataValidator, DataValidatorProxy),
     (BaseModelDeployer, ModelDeployerProxy),
     (BaseFeatureStore, FeatureStoreProxy),
+    (BaseModelRegistry, ModelRegistryProxy),
 ]
 
 

@@ -17,6 +17,7 @@ class ComponentType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ALERTER: _ClassVar[ComponentType]
     ANNOTATOR: _ClassVar[ComponentType]
     DATA_VALIDATOR: _ClassVar[ComponentType]
+    MODEL_REGISTRY: _ClassVar[ComponentType]
 
 class ErrorReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -53,6 +54,7 @@ EXPERIMENT_TRACKER: ComponentType
 ALERTER: ComponentType
 ANNOTATOR: ComponentType
 DATA_VALIDATOR: ComponentType
+MODEL_REGISTRY: ComponentType
 ERROR_REASON_UNSPECIFIED: ErrorReason
 FILE_NOT_FOUND: ErrorReason
 FILE_EXISTS: ErrorReason
