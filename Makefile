@@ -22,8 +22,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/typecheck.py
 
+# Two workers (pytest-xdist): most tests wait on processes starting, so two halve the wall time
+# on two cores (13 min serially, under 8 with both).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n 2 $(PYTEST_ARGS)
 
 demo: $(STAMP)
 	$(BIN)/python examples/quickstart/run.py

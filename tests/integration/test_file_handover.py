@@ -39,8 +39,10 @@ def _root(store: ArtifactStoreProxy) -> Path:
     return Path(store.path)
 
 
-def _sidecar_pid(client: Client) -> int:
-    return client.host_status().sidecars[0].pid
+def _sidecar_pid(client: Client, component: str = "default") -> int:
+    """The pid of the sidecar serving `component` (of the `local` artifact store flavor)."""
+    sidecars = client.host_status().sidecars
+    return next(s.pid for s in sidecars if s.type == ARTIFACT_STORE and component in s.components)
 
 
 def test_local_files_are_handed_over_as_descriptors(client: Client) -> None:
@@ -148,7 +150,7 @@ def test_a_commit_that_hangs_times_out_and_the_sidecar_is_killed(
     _root(store)
     file = store.open("stuck.bin", "wb")
     file.write(b"data")
-    hung = _sidecar_pid(client)
+    hung = _sidecar_pid(client, "quick")
     os.kill(hung, signal.SIGSTOP)
     with pytest.raises(ComponentTimeoutError) as caught:
         file.close()
