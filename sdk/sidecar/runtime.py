@@ -7,6 +7,7 @@ them in a per-sidecar file); stdout carries the handshake line only.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import logging
 import os
 import signal
@@ -35,20 +36,7 @@ from flavorhost.protocol import (
     TOKEN_ENV,
     Handshake,
 )
-from flavorhost.sidecar import (
-    alerter_servicer,
-    annotator_servicer,
-    artifact_store_servicer,
-    component_servicer,
-    container_registry_servicer,
-    data_validator_servicer,
-    experiment_tracker_servicer,
-    feature_store_servicer,
-    model_deployer_servicer,
-    model_registry_servicer,
-    orchestrator_servicer,
-    step_operator_servicer,
-)
+from flavorhost.sidecar import component_servicer
 from flavorhost.sidecar.auth import TokenInterceptor
 from flavorhost.sidecar.components import ComponentTable, LifecycleServicer
 from flavorhost.sidecar.file_handover_server import FileHandoverServer
@@ -58,19 +46,20 @@ from flavorhost.strict_services import add_servicer
 
 logger = logging.getLogger("flavorhost.sidecar")
 
-# Each component type's service, added to the server for flavors of that type.
-SERVICES: dict[StackComponentType, Callable[[grpc.Server, ComponentTable], str]] = {
-    StackComponentType.ARTIFACT_STORE: artifact_store_servicer.register,
-    StackComponentType.ALERTER: alerter_servicer.register,
-    StackComponentType.ORCHESTRATOR: orchestrator_servicer.register,
-    StackComponentType.STEP_OPERATOR: step_operator_servicer.register,
-    StackComponentType.EXPERIMENT_TRACKER: experiment_tracker_servicer.register,
-    StackComponentType.CONTAINER_REGISTRY: container_registry_servicer.register,
-    StackComponentType.ANNOTATOR: annotator_servicer.register,
-    StackComponentType.DATA_VALIDATOR: data_validator_servicer.register,
-    StackComponentType.MODEL_DEPLOYER: model_deployer_servicer.register,
-    StackComponentType.FEATURE_STORE: feature_store_servicer.register,
-    StackComponentType.MODEL_REGISTRY: model_registry_servicer.register,
+# Each component type's servicer module (its `register` adds the service to a server),
+# imported only for the sidecar's own flavor type: a sidecar starts without the others.
+SERVICES: dict[StackComponentType, str] = {
+    StackComponentType.ARTIFACT_STORE: "flavorhost.sidecar.artifact_store_servicer",
+    StackComponentType.ALERTER: "flavorhost.sidecar.alerter_servicer",
+    StackComponentType.ORCHESTRATOR: "flavorhost.sidecar.orchestrator_servicer",
+    StackComponentType.STEP_OPERATOR: "flavorhost.sidecar.step_operator_servicer",
+    StackComponentType.EXPERIMENT_TRACKER: "flavorhost.sidecar.experiment_tracker_servicer",
+    StackComponentType.CONTAINER_REGISTRY: "flavorhost.sidecar.container_registry_servicer",
+    StackComponentType.ANNOTATOR: "flavorhost.sidecar.annotator_servicer",
+    StackComponentType.DATA_VALIDATOR: "flavorhost.sidecar.data_validator_servicer",
+    StackComponentType.MODEL_DEPLOYER: "flavorhost.sidecar.model_deployer_servicer",
+    StackComponentType.FEATURE_STORE: "flavorhost.sidecar.feature_store_servicer",
+    StackComponentType.MODEL_REGISTRY: "flavorhost.sidecar.model_registry_servicer",
 }
 LIFECYCLE_SERVICE = "flavorhost.v1.Lifecycle"
 SHUTDOWN_GRACE_SECONDS = 5.0
@@ -106,9 +95,11 @@ def serve(
     """Serves the flavor until Shutdown or SIGTERM."""
     flavor = import_flavor_class(flavor_source, source_root)()
     table = ComponentTable(flavor)
-    register = SERVICES.get(flavor.type)
-    if register is None:
+    servicer_module = SERVICES.get(flavor.type)
+    if servicer_module is None:
         raise SystemExit(f"flavorhost sidecars do not serve {flavor.type.value} flavors yet")
+    register: Callable[[grpc.Server, ComponentTable], str]
+    register = importlib.import_module(servicer_module).register
     stop = threading.Event()
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=MAX_CONCURRENT_CALLS, thread_name_prefix="sidecar"),
