@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flavorhost import json_payloads
 from flavorhost.errors import servicer_errors
 from flavorhost.generated.v1 import runs_pb2 as pb
 from flavorhost.host.run_records import (
@@ -20,20 +21,8 @@ from flavorhost.wire import status_from_proto, status_to_proto
 REPORTABLE = {RUNNING, COMPLETED, FAILED}
 
 
-def _json_object(text: str, what: str) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError as error:
-        raise ValueError(f"{what} is not JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"{what} must be a JSON object, not {type(value).__name__}")
-    return value
-
-
 def _metadata(text: str) -> dict[str, Any]:
-    metadata = _json_object(text, "metadata_json")
+    metadata = json_payloads.decode_object(text, "metadata_json")
     for component, values in metadata.items():
         if not isinstance(values, dict):
             raise ValueError(
@@ -87,7 +76,7 @@ class RunsService:
     def CreateRun(self, request: pb.CreateRunRequest, context: Any) -> pb.PipelineRun:
         if not request.pipeline:
             raise ValueError("a run needs its pipeline's name; set `pipeline`")
-        snapshot = _json_object(request.snapshot_json, "snapshot_json")
+        snapshot = json_payloads.decode_object(request.snapshot_json, "snapshot_json")
         return run_to_proto(self._records.create(request.pipeline, request.stack, snapshot))
 
     @servicer_errors

@@ -17,15 +17,6 @@ from flavorhost.strict_services import add_servicer
 SERVICE_NAME = "flavorhost.v1.StackComponent"
 
 
-def _settings(text: str) -> dict[str, Any]:
-    if not text:
-        return {}
-    value = json.loads(text)
-    if not isinstance(value, dict):
-        raise ValueError(f"settings_json must be a JSON object, not {type(value).__name__}")
-    return value
-
-
 def step_run_info(message: pb.StepRunInfo) -> StepRunInfo:
     """The Python view of a StepRunInfo message."""
     return StepRunInfo(
@@ -33,7 +24,7 @@ def step_run_info(message: pb.StepRunInfo) -> StepRunInfo:
         run_name=message.run_name,
         pipeline=message.pipeline,
         step=message.step,
-        settings=_settings(message.settings_json),
+        settings=json_payloads.decode_object(message.settings_json, "settings_json"),
     )
 
 
@@ -65,7 +56,7 @@ class StackComponentServicer:
         self, request: pb.ValidateSettingsRequest, context: Any
     ) -> pb.ValidateSettingsResponse:
         component = self._component(context)
-        settings = _settings(request.settings_json)
+        settings = json_payloads.decode_object(request.settings_json, "settings_json")
         settings_class = type(component).settings_class
         if settings_class is None:
             component.get_settings(StepRunInfo("", "", "", "", settings))

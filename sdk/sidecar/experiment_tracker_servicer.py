@@ -8,7 +8,7 @@ from typing import Any
 
 import grpc
 
-from flavorhost import errors
+from flavorhost import errors, json_payloads
 from flavorhost.experiment_trackers.base_experiment_tracker import BaseExperimentTracker
 from flavorhost.generated.v1 import experiment_tracker_pb2 as pb
 from flavorhost.sidecar.component_servicer import step_run_info
@@ -18,18 +18,8 @@ from flavorhost.strict_services import add_servicer
 SERVICE_NAME = "flavorhost.v1.ExperimentTracker"
 
 
-def _object(text: str, what: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text or "{}")
-    except ValueError as error:
-        raise ValueError(f"{what} is not JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"{what} must be a JSON object, not {type(value).__name__}")
-    return value
-
-
 def _metrics(text: str) -> dict[str, float]:
-    metrics = _object(text, "metrics")
+    metrics = json_payloads.decode_object(text, "metrics")
     for key, value in metrics.items():
         if (
             isinstance(value, bool)
@@ -52,7 +42,7 @@ class ExperimentTrackerServicer:
 
     @errors.servicer_errors
     def LogParams(self, request: pb.LogParamsRequest, context: Any) -> pb.LogParamsResponse:
-        params = _object(request.params_json, "params")
+        params = json_payloads.decode_object(request.params_json, "params")
         self._tracker(context).log_params(params, step_run_info(request.info))
         return pb.LogParamsResponse()
 
@@ -65,7 +55,7 @@ class ExperimentTrackerServicer:
 
     @errors.servicer_errors
     def SetTags(self, request: pb.SetTagsRequest, context: Any) -> pb.SetTagsResponse:
-        tags = _object(request.tags_json, "tags")
+        tags = json_payloads.decode_object(request.tags_json, "tags")
         if not all(isinstance(v, str) for v in tags.values()):
             raise ValueError("tags must map names to strings")
         self._tracker(context).set_tags(tags, step_run_info(request.info))
