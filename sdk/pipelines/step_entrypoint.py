@@ -13,8 +13,10 @@ import sys
 import traceback
 from typing import Any
 
-from flavorhost.client import Client
+from flavorhost.client import Client, Stack
+from flavorhost.enums import StackComponentType
 from flavorhost.generated.v1 import runs_pb2
+from flavorhost.models import PipelineRunModel
 from flavorhost.pipelines import function_sources, materializers
 from flavorhost.pipelines.snapshot import STEP_NAME_ENV, Snapshot, StepSpec
 from flavorhost.pipelines.step_decorator import Step
@@ -38,12 +40,12 @@ def _outputs(spec: StepSpec, result: Any) -> list[Any]:
     return list(result)
 
 
-def run_step(client: Client, run_id: str, name: str) -> list[runs_pb2.Artifact]:
+def run_step(
+    run: PipelineRunModel, snapshot: Snapshot, stack: Stack, name: str
+) -> list[runs_pb2.Artifact]:
     """Runs the step and returns the artifacts it wrote (raises what the step raised)."""
-    run = client.get_run(run_id)
-    snapshot = Snapshot.model_validate(run.snapshot)
     spec = snapshot.step(name)
-    store = client.active_stack.artifact_store
+    store = stack.artifact_store
     inputs = {}
     for argument, ref in spec.inputs.items():
         artifact = run.steps[ref.step].outputs.get(ref.output)
@@ -68,14 +70,14 @@ def run_step(client: Client, run_id: str, name: str) -> list[runs_pb2.Artifact]:
     return artifacts
 
 
-def _hooked(client: Client, run_id: str, name: str) -> tuple[list[Any], dict[str, Any]]:
+def _hooked(
+    run: PipelineRunModel, snapshot: Snapshot, stack: Stack, name: str
+) -> tuple[list[Any], dict[str, Any]]:
     """Runs the step between every stack component's prepare_step_run and cleanup_step_run;
     returns the artifacts and the components' step metadata by type."""
-    run = client.get_run(run_id)
-    snapshot = Snapshot.model_validate(run.snapshot)
     spec = snapshot.step(name)
     os.environ.update({RUN_ID_ENV: run.id, RUN_NAME_ENV: run.name, PIPELINE_NAME_ENV: run.pipeline})
-    components = client.active_stack.proxies()
+    components = stack.proxies()
     infos = {
         kind: StepRunInfo(
             run.id,
@@ -92,7 +94,7 @@ def _hooked(client: Client, run_id: str, name: str) -> tuple[list[Any], dict[str
         for kind, proxy in components.items():
             proxy.prepare_step_run(infos[kind])
             prepared.append(kind)
-        artifacts = run_step(client, run_id, name)
+        artifacts = run_step(run, snapshot, stack, name)
         failed = False
     finally:
         metadata = {}
@@ -110,13 +112,11 @@ def _hooked(client: Client, run_id: str, name: str) -> tuple[list[Any], dict[str
 INSIDE_STEP_OPERATOR = "--inside-step-operator"
 
 
-def _through_step_operator(client: Client, run_id: str, name: str) -> int:
+def _through_step_operator(
+    client: Client, run: PipelineRunModel, snapshot: Snapshot, stack: Stack, name: str
+) -> int:
     """Hands the step to the stack's step operator; returns 0 if the step completed."""
-    from flavorhost.enums import StackComponentType
-
-    run = client.get_run(run_id)
-    snapshot = Snapshot.model_validate(run.snapshot)
-    operator = client.active_stack.step_operator
+    operator = stack.step_operator
     if operator is None:
         raise ValueError(f"step {name!r} asks for a step operator, but the stack has none")
     info = StepRunInfo(
@@ -134,12 +134,12 @@ def _through_step_operator(client: Client, run_id: str, name: str) -> int:
     command = [*snapshot.step_command(name), INSIDE_STEP_OPERATOR]
     environment = {k: v for k, v in os.environ.items() if k.startswith("FLAVORHOST_")}
     code = operator.launch(info, command, environment)
-    step = client.get_run(run_id).steps[name]
+    step = client.get_run(run.id).steps[name]
     if step.status == "completed":
         return 0
     if step.status != "failed":
         client.report_step(
-            run_id,
+            run.id,
             name,
             "failed",
             error=f"step operator {operator.name!r} ran the step, which exited with code {code} "
@@ -162,15 +162,15 @@ def main(argv: list[str]) -> int:
     run_id, name = argv
     os.environ[STEP_NAME_ENV] = name
     with Client(autostart=False) as client:
-        client.report_step(run_id, name, "running")
+        run = client.report_step(run_id, name, "running")
         try:
-            run = client.get_run(run_id)
             snapshot = Snapshot.model_validate(run.snapshot)
+            stack = client.active_stack
             if snapshot.step(name).step_operator and not inside_step_operator:
-                return _through_step_operator(client, run_id, name)
+                return _through_step_operator(client, run, snapshot, stack, name)
             if snapshot.working_dir and os.path.isdir(snapshot.working_dir):
                 os.chdir(snapshot.working_dir)
-            artifacts, metadata = _hooked(client, run_id, name)
+            artifacts, metadata = _hooked(run, snapshot, stack, name)
         except BaseException as error:  # the step's own error, whatever it is, ends it
             traceback.print_exc()
             summary = traceback.format_exception_only(type(error), error)[-1].strip()
