@@ -1,7 +1,10 @@
 """Built-in flavors, each in its own folder: a light flavor/config module and an implementation.
 
-`BUILTIN_FLAVORS` lists the dotted paths of their Flavor classes; the host registers them at start.
+`BUILTIN_FLAVORS` lists the dotted paths of their Flavor classes, `BUILTIN_MANIFESTS` the
+manifests of the built-in flavors written in other languages; the host registers both at start.
 """
+
+from pathlib import Path
 
 BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_artifact_store.flavor.LocalArtifactStoreFlavor",
@@ -16,4 +19,8 @@ BUILTIN_FLAVORS = [
     "flavorhost.flavors.local_model_deployer.flavor.LocalModelDeployerFlavor",
     "flavorhost.flavors.local_feature_store.flavor.LocalFeatureStoreFlavor",
     "flavorhost.flavors.local_model_registry.flavor.LocalModelRegistryFlavor",
+]
+
+BUILTIN_MANIFESTS = [
+    str(Path(__file__).parent / "node_local_artifact_store" / "flavor.json"),
 ]

@@ -23,10 +23,9 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 import flavorhost
-from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import servicer_errors
-from flavorhost.flavors import BUILTIN_FLAVORS
+from flavorhost.flavors import BUILTIN_FLAVORS, BUILTIN_MANIFESTS
 from flavorhost.generated.v1 import (
     alerter_pb2,
     annotator_pb2,
@@ -59,6 +58,7 @@ from flavorhost.host.secrets_service import SecretsService
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host.supervisor import Supervisor
+from flavorhost.manifests import load_manifest
 from flavorhost.protocol import (
     LOCAL_SERVER_OPTIONS,
     MAX_CONCURRENT_CALLS,
@@ -208,6 +208,14 @@ class HostDaemon:
                 FlavorRecord(loaded.type, loaded.name, source, "", True, loaded.requirements),
                 replace=True,
             )
+        for path in BUILTIN_MANIFESTS:
+            manifest = load_manifest(path)
+            self.registry.put_flavor(
+                FlavorRecord(
+                    manifest.type, manifest.name, path, "", True, manifest=manifest.to_json()
+                ),
+                replace=True,
+            )
         if self.registry.active_stack_name() is not None:
             return
         defaults: dict[StackComponentType, tuple[str, dict[str, Any]]] = {
@@ -221,8 +229,7 @@ class HostDaemon:
             if any(c.name == DEFAULT_NAME for c in self.registry.list_components(kind)):
                 continue
             flavor = self.registry.get_flavor(kind, flavor_name)
-            config_class = self.loader.load(flavor.source).config_class
-            validate_config(config_class, config, flavor_name)
+            self.loader.load_flavor(flavor).config.validate(config, flavor_name)
             self.registry.add_component(kind, DEFAULT_NAME, flavor_name, config)
         if not any(s.name == DEFAULT_NAME for s in self.registry.list_stacks()):
             self.registry.add_stack(DEFAULT_NAME, dict.fromkeys(defaults, DEFAULT_NAME))
@@ -280,7 +287,7 @@ class HostDaemon:
             log_path=str(sidecar.log_path),
             runtime=sidecar.runtime,
             restarts=self.supervisor.restarts(flavor.type, flavor.name),
-            environment=sidecar.python,
+            environment=sidecar.program,
             error=failure,
         )
 

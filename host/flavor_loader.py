@@ -4,11 +4,11 @@ Flavors from different source roots may share module names (every user has a `fl
 package), so modules imported from a source root are taken out of `sys.modules` again after each
 load: the next load, from any root, imports that root's own files. A loaded flavor is cached
 until one of its source files changes. The implementation class is never touched here.
+Manifest flavors are read from the manifest stored with them: nothing is imported.
 """
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
 import os
 import sys
@@ -16,8 +16,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from flavorhost.config_schemas import ConfigSchema, JsonSchemaConfig, PydanticConfigSchema
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import FlavorSourceError
+from flavorhost.host.registry import FlavorRecord
+from flavorhost.manifests import FlavorManifest, parse_manifest
 from flavorhost.sources import import_flavor_class
 from flavorhost.stack.flavor import Flavor
 from flavorhost.stack.stack_component import StackComponentConfig
@@ -29,10 +32,12 @@ class LoadedFlavor:
 
     name: str
     type: StackComponentType
-    config_class: builtins.type[StackComponentConfig]
+    config: ConfigSchema
     docs_url: str | None
     requirements: tuple[str, ...] = ()
     files: dict[str, float] = field(default_factory=dict)
+    # Set for a flavor registered by manifest.
+    manifest: FlavorManifest | None = None
 
     def is_stale(self) -> bool:
         """Whether a source file changed since the flavor was loaded."""
@@ -57,6 +62,31 @@ class FlavorLoader:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, str], LoadedFlavor] = {}
+
+    def load_flavor(self, flavor: FlavorRecord) -> LoadedFlavor:
+        """A registered flavor: from its stored manifest, or by importing its class."""
+        if flavor.manifest:
+            return self.load_manifest(flavor.manifest, flavor.source)
+        return self.load(flavor.source, flavor.source_root)
+
+    def load_manifest(self, text: str, where: str) -> LoadedFlavor:
+        """A manifest flavor; `where` names the manifest in errors."""
+        key = (text, "manifest")
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        manifest = parse_manifest(text, where)
+        loaded = LoadedFlavor(
+            manifest.name,
+            manifest.type,
+            JsonSchemaConfig(manifest.config_schema),
+            manifest.docs_url or None,
+            manifest=manifest,
+        )
+        with self._lock:
+            self._cache[key] = loaded
+        return loaded
 
     def load(self, source: str, source_root: str = "") -> LoadedFlavor:
         """The flavor at `source`, importing it again if its files changed."""
@@ -114,4 +144,6 @@ class FlavorLoader:
                 f"flavor {name!r}: config_class must be a subclass of "
                 "flavorhost.stack.StackComponentConfig"
             )
-        return LoadedFlavor(name, kind, config_class, flavor.docs_url, requirements)
+        return LoadedFlavor(
+            name, kind, PydanticConfigSchema(config_class), flavor.docs_url, requirements
+        )

@@ -39,7 +39,10 @@ CREATE TABLE IF NOT EXISTS stack_members (
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 # Columns added after a registry file may have been created, with their definitions.
-ADDED_COLUMNS = {"components": {"call_timeout": "REAL NOT NULL DEFAULT 0"}}
+ADDED_COLUMNS = {
+    "components": {"call_timeout": "REAL NOT NULL DEFAULT 0"},
+    "flavors": {"manifest": "TEXT NOT NULL DEFAULT ''"},
+}
 ACTIVE_STACK = "active_stack"
 
 
@@ -54,6 +57,9 @@ class FlavorRecord:
     builtin: bool
     requirements: tuple[str, ...] = ()
     python: str = ""
+    # For a flavor registered by manifest: the manifest's JSON, as read at registration (then
+    # `source` is the manifest file's absolute path and `source_root` is empty).
+    manifest: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,7 +151,8 @@ class Registry:
                     f"one with `flavorhost {flavor.type.cli_name} flavor delete {flavor.name}`"
                 )
             db.execute(
-                "INSERT OR REPLACE INTO flavors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO flavors (type, name, source, source_root, builtin, "
+                "created, requirements, python, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     flavor.type.value,
                     flavor.name,
@@ -155,6 +162,7 @@ class Registry:
                     time.time(),
                     json.dumps(list(flavor.requirements)),
                     flavor.python,
+                    flavor.manifest,
                 ),
             )
 
@@ -174,6 +182,7 @@ class Registry:
             builtin=bool(row["builtin"]),
             requirements=tuple(json.loads(row["requirements"])),
             python=row["python"],
+            manifest=row["manifest"],
         )
 
     def get_flavor(self, kind: StackComponentType, name: str) -> FlavorRecord:

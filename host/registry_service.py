@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import queue
 import subprocess
 import threading
@@ -13,7 +14,8 @@ from typing import Any
 import grpc
 
 from flavorhost import errors
-from flavorhost.configs import describe_fields, mask_secrets, parse_cli_values, validate_config
+from flavorhost.config_schemas import ConfigSchema
+from flavorhost.configs import mask_secrets
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import (
     ConfigValidationError,
@@ -26,6 +28,7 @@ from flavorhost.generated.v1 import host_pb2 as pb
 from flavorhost.generated.v1 import host_pb2_grpc
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader, LoadedFlavor
+from flavorhost.host.launch_commands import exported_launch, manifest_launch
 from flavorhost.host.registry import (
     ComponentRecord,
     FlavorRecord,
@@ -42,14 +45,16 @@ from flavorhost.host.secret_references import (
 )
 from flavorhost.host.secrets_store import SecretsStore
 from flavorhost.host.supervisor import Supervisor
+from flavorhost.manifests import MANIFEST_VERSION, FlavorManifest, load_manifest
+from flavorhost.protocol import PROTOCOL_VERSION
 from flavorhost.wire import required_type, type_from_proto, type_to_proto
 
 INTERPRETER_CHECK_SECONDS = 60
 
 
-def shown_config(config_class: type[Any], values: dict[str, Any]) -> dict[str, Any]:
+def shown_config(config: ConfigSchema, values: dict[str, Any]) -> dict[str, Any]:
     """A config as it may be shown: secret references as they are, any other secret masked."""
-    masked = mask_secrets(config_class, values)
+    masked = mask_secrets(config.secret_fields(), values)
     return {k: values[k] if parse_reference(values[k]) else v for k, v in masked.items()}
 
 
@@ -94,11 +99,20 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     # --- helpers ----------------------------------------------------------------------------
 
     def _load(self, flavor: FlavorRecord) -> LoadedFlavor:
-        return self._loader.load(flavor.source, flavor.source_root)
+        return self._loader.load_flavor(flavor)
 
     def _flavor_message(self, flavor: FlavorRecord) -> pb.Flavor:
         loaded = self._load(flavor)
         environment = self._environments.state(flavor.requirements, flavor.python)
+        manifest = loaded.manifest or FlavorManifest(
+            manifest_version=MANIFEST_VERSION,
+            name=flavor.name,
+            type=flavor.type,
+            protocol_version=PROTOCOL_VERSION,
+            docs_url=loaded.docs_url or "",
+            config_schema=loaded.config.json_schema(),
+            launch=exported_launch(flavor, environment.python),
+        )
         return pb.Flavor(
             name=flavor.name,
             type=type_to_proto(flavor.type),
@@ -114,14 +128,16 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
                     secret=f.secret,
                     description=f.description,
                 )
-                for f in describe_fields(loaded.config_class)
+                for f in loaded.config.fields()
             ],
-            config_schema_json=json.dumps(loaded.config_class.model_json_schema()),
+            config_schema_json=json.dumps(loaded.config.json_schema()),
             docs_url=loaded.docs_url or "",
             requirements=flavor.requirements,
             environment_state=environment.state,
             environment_python=environment.python,
             environment_message=environment.message,
+            manifest_json=manifest.to_json(),
+            from_manifest=bool(flavor.manifest),
         )
 
     def _component_message(self, component: ComponentRecord) -> pb.Component:
@@ -131,9 +147,8 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         shown = component.config
         try:
             flavor = self._registry.get_flavor(component.type, component.flavor)
-            config_class = self._load(flavor).config_class
-            config = validate_config(config_class, component.config, flavor.name)
-            shown = shown_config(config_class, config.model_dump(mode="json"))
+            config = self._load(flavor).config
+            shown = shown_config(config, config.validate(component.config, flavor.name))
         except (ConfigValidationError, FlavorSourceError, EntityNotFoundError) as problem:
             error = str(problem)
         error = error or self._supervisor.failure(component.type, component.flavor)
@@ -168,36 +183,29 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     ) -> dict[str, Any]:
         """The config to store: base, then CLI values, then JSON values, validated."""
         flavor = self._registry.get_flavor(kind, flavor_name)
-        config_class = self._load(flavor).config_class
-        merged = {**base, **parse_cli_values(config_class, dict(values))}
+        config = self._load(flavor).config
+        merged = {**base, **config.parse_cli_values(dict(values))}
         if config_json:
             extra = json.loads(config_json)
             if not isinstance(extra, dict):
                 raise ValueError("config_json must be a JSON object")
             merged.update(extra)
         check_references(self._secrets, merged)
-        config = validate_config(config_class, merged, flavor.name)
-        stored: dict[str, Any] = config.model_dump(mode="json", include=set(merged))
+        validated = config.validate(merged, flavor.name)
+        stored = {field: value for field, value in validated.items() if field in merged}
         # Only now, with the config valid, do literal secret values move into a secret.
-        return store_literals(self._secrets, config_class, kind, name, stored)
+        return store_literals(self._secrets, config.secret_fields(), kind, name, stored)
 
     # --- flavors ----------------------------------------------------------------------------
 
-    @servicer_errors
-    def RegisterFlavor(self, request: pb.RegisterFlavorRequest, context: Any) -> pb.Flavor:
-        kind = required_type(request.type)
+    def _python_record(self, request: pb.RegisterFlavorRequest) -> FlavorRecord:
+        """A Python flavor to register: its class imported for name, type and requirements."""
         loaded = self._loader.load(request.source, request.source_root)
-        if loaded.type != kind:
-            raise ValueError(
-                f"{request.source} is a {loaded.type.value.replace('_', ' ')} flavor, not a "
-                f"{kind.value.replace('_', ' ')} flavor; register it with "
-                f"`flavorhost {loaded.type.cli_name} flavor register {request.source}`"
-            )
         if request.python:
             check_interpreter(request.python)
         requirements = tuple(dict.fromkeys([*loaded.requirements, *request.requirements]))
-        record = FlavorRecord(
-            kind,
+        return FlavorRecord(
+            loaded.type,
             loaded.name,
             request.source,
             request.source_root,
@@ -205,8 +213,39 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             requirements,
             request.python,
         )
+
+    def _manifest_record(self, request: pb.RegisterFlavorRequest) -> FlavorRecord:
+        """A manifest flavor to register: the manifest read now, its command checked."""
+        if request.requirements or request.python:
+            raise ValueError(
+                "--requirement and --python are for Python flavors; a manifest flavor runs "
+                "the command its manifest's `launch` names"
+            )
+        path = os.path.abspath(request.manifest_path)
+        manifest = load_manifest(path)
+        record = FlavorRecord(
+            manifest.type, manifest.name, path, "", False, manifest=manifest.to_json()
+        )
+        manifest_launch(record, manifest.launch)  # a missing program is refused now, not later
+        return record
+
+    @servicer_errors
+    def RegisterFlavor(self, request: pb.RegisterFlavorRequest, context: Any) -> pb.Flavor:
+        kind = required_type(request.type)
+        if request.manifest_path:
+            record = self._manifest_record(request)
+            what, how = f"manifest {request.manifest_path}", f"--manifest {request.manifest_path}"
+        else:
+            record = self._python_record(request)
+            what, how = request.source, request.source
+        if record.type != kind:
+            raise ValueError(
+                f"{what} is a {record.type.value.replace('_', ' ')} flavor, not a "
+                f"{kind.value.replace('_', ' ')} flavor; register it with "
+                f"`flavorhost {record.type.cli_name} flavor register {how}`"
+            )
         existing = next(
-            (f for f in self._registry.list_flavors(kind) if f.name == loaded.name), None
+            (f for f in self._registry.list_flavors(kind) if f.name == record.name), None
         )
         same_source = existing is not None and (existing.source, existing.source_root) == (
             record.source,
@@ -214,11 +253,11 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         )
         if existing is not None and existing.builtin:
             raise EntityExistsError(
-                f"{loaded.name!r} is the name of a built-in {kind.value.replace('_', ' ')} "
+                f"{record.name!r} is the name of a built-in {kind.value.replace('_', ' ')} "
                 "flavor; give your flavor a globally unique name"
             )
         self._registry.put_flavor(record, replace=same_source)
-        self._supervisor.forget_flavor(kind, loaded.name)
+        self._supervisor.forget_flavor(kind, record.name)
         return self._flavor_message(record)
 
     def BuildFlavorEnvironment(
@@ -253,6 +292,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
                 source=f.source,
                 source_root=f.source_root,
                 builtin=f.builtin,
+                from_manifest=bool(f.manifest),
             )
             for f in self._registry.list_flavors(kind)
         ]

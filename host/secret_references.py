@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flavorhost.configs import secret_field_names
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import ConfigValidationError, EntityNotFoundError
 from flavorhost.host.secrets_store import SecretsStore
-from flavorhost.stack.stack_component import StackComponentConfig
 
 REFERENCE = re.compile(r"^\{\{\s*([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\s*\}\}$")
 
@@ -34,7 +32,7 @@ def component_secret_name(kind: StackComponentType, component: str) -> str:
 
 def store_literals(
     secrets: SecretsStore,
-    config_class: type[StackComponentConfig],
+    secret_fields: set[str],
     kind: StackComponentType,
     component: str,
     values: dict[str, Any],
@@ -43,9 +41,7 @@ def store_literals(
     literals = {
         name: value
         for name, value in values.items()
-        if name in secret_field_names(config_class)
-        and value is not None
-        and parse_reference(value) is None
+        if name in secret_fields and value is not None and parse_reference(value) is None
     }
     if not literals:
         return values

@@ -7,11 +7,10 @@ import logging
 import os
 import secrets
 import selectors
+import shlex
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +19,17 @@ import grpc
 from flavorhost import grants
 from flavorhost.errors import ComponentTimeoutError, ComponentUnavailableError, from_rpc_error
 from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
+from flavorhost.host.launch_commands import LaunchCommand
 from flavorhost.host.registry import ComponentRecord, FlavorRecord
 from flavorhost.protocol import (
     COMPONENT_METADATA_KEY,
+    COMPONENT_TYPE_ENV,
     COOKIE_ENV,
     COOKIE_VALUE,
-    FLAVOR_SOURCE_ENV,
+    FLAVOR_NAME_ENV,
     LOCAL_GRPC_OPTIONS,
+    PROTOCOL_VERSION,
     SOCKET_DIR_ENV,
-    SOURCE_ROOT_ENV,
     TOKEN_ENV,
     TOKEN_METADATA_KEY,
     Handshake,
@@ -81,7 +82,7 @@ class SidecarProcess:
         token: str,
         log_path: Path,
         runtime: str,
-        python: str,
+        program: str,
         target: str = "",
         files_address: str = "",
     ) -> None:
@@ -94,7 +95,8 @@ class SidecarProcess:
         self.channel = channel
         self.log_path = log_path
         self.runtime = runtime
-        self.python = python
+        # What runs the sidecar: its Python interpreter, or a manifest flavor's program.
+        self.program = program
         self.started = time.time()
         # Set by the supervisor once it has counted this process's death.
         self.crash_counted = False
@@ -110,31 +112,35 @@ class SidecarProcess:
 
     @classmethod
     def launch(
-        cls, flavor: FlavorRecord, socket_dir: Path, log_path: Path, python: str = sys.executable
+        cls, flavor: FlavorRecord, command: LaunchCommand, socket_dir: Path, log_path: Path
     ) -> SidecarProcess:
         """Starts the sidecar and waits for its handshake; ComponentUnavailableError on failure."""
         token = secrets.token_urlsafe(32)
-        env = dict(os.environ)
+        env = {**os.environ, **command.env}
         env.update(
             {
                 COOKIE_ENV: COOKIE_VALUE,
                 TOKEN_ENV: token,
-                FLAVOR_SOURCE_ENV: flavor.source,
-                SOURCE_ROOT_ENV: flavor.source_root,
                 SOCKET_DIR_ENV: str(socket_dir),
-                "PYTHONUNBUFFERED": "1",
+                FLAVOR_NAME_ENV: flavor.name,
+                COMPONENT_TYPE_ENV: flavor.type.value,
             }
         )
-        argv: Sequence[str] = [python, "-m", "flavorhost.sidecar"]
         with open(log_path, "ab") as log:
-            process = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                env=env,
-                cwd=flavor.source_root or None,
-            )
+            try:
+                process = subprocess.Popen(
+                    command.argv,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=log,
+                    env=env,
+                    cwd=command.cwd,
+                )
+            except OSError as error:
+                raise ComponentUnavailableError(
+                    f"cannot start the sidecar of {flavor.type.value} flavor {flavor.name!r} "
+                    f"({shlex.join(command.argv)}): {error.strerror}"
+                ) from error
         what = f"the sidecar of {flavor.type.value} flavor {flavor.name!r}"
         try:
             handshake = cls._read_handshake(process, what, log_path)
@@ -157,6 +163,14 @@ class SidecarProcess:
             process.wait(timeout=STOP_GRACE_SECONDS)
             raise
         kind = type_from_proto(info.component_type, required=False)
+        if info.protocol_version != PROTOCOL_VERSION:
+            process.kill()
+            process.wait(timeout=STOP_GRACE_SECONDS)
+            channel.close()
+            raise ComponentUnavailableError(
+                f"{what} speaks sidecar protocol {info.protocol_version} in GetPluginInfo, this "
+                f"host {PROTOCOL_VERSION}; use a flavor release made for this flavorhost"
+            )
         if info.flavor_name != flavor.name or kind != flavor.type:
             process.kill()
             process.wait(timeout=STOP_GRACE_SECONDS)
@@ -173,7 +187,7 @@ class SidecarProcess:
             token,
             log_path,
             info.runtime,
-            python,
+            command.argv[0],
             handshake.target,
             info.file_handover_address,
         )

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from flavorhost.configs import validate_config
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import ComponentUnavailableError
 from flavorhost.home import logs_dir
@@ -22,6 +21,7 @@ from flavorhost.host import leftover_sidecars
 from flavorhost.host.crash_history import WINDOW_SECONDS, CrashHistory
 from flavorhost.host.environments import EnvironmentManager
 from flavorhost.host.flavor_loader import FlavorLoader
+from flavorhost.host.launch_commands import launch_command
 from flavorhost.host.registry import FlavorRecord, Registry
 from flavorhost.host.secret_references import referenced_secrets, resolve
 from flavorhost.host.secrets_store import SecretsStore
@@ -114,12 +114,12 @@ class Supervisor:
         # lock: other flavors' calls go on meanwhile.
         with starting:
             sidecar = self._sidecar(flavor)
-        loaded = self._loader.load(flavor.source, flavor.source_root)
+        loaded = self._loader.load_flavor(flavor)
         # Secret references are resolved here, at the last moment, for the sidecar only.
         values = resolve(self._secrets, component.config)
-        config = validate_config(loaded.config_class, values, flavor.name)
+        config = loaded.config.validate(values, flavor.name)
         timeout = component.call_timeout or DEFAULT_CALL_TIMEOUT_SECONDS
-        sidecar.ensure_configured(component, config.model_dump(mode="json"), timeout)
+        sidecar.ensure_configured(component, config, timeout)
         route = Route(sidecar, sidecar.metadata(component.name), component.name, timeout)
         with self._lock:
             if self._generations.get((kind, component_name), 0) == generation:
@@ -157,7 +157,8 @@ class Supervisor:
         if flavor.source_root:
             self._watches[key] = SourceWatch(flavor.source, flavor.source_root)
         try:
-            sidecar = SidecarProcess.launch(flavor, self._socket_dir, log_path, python)
+            command = launch_command(flavor, python, self._loader.load_flavor(flavor).manifest)
+            sidecar = SidecarProcess.launch(flavor, command, self._socket_dir, log_path)
         except ComponentUnavailableError:
             self._record_crash(key, None)
             raise

@@ -284,6 +284,16 @@ class Client:
         )
         return FlavorModel.from_proto(self._call(self._registry.RegisterFlavor, request))
 
+    def register_flavor_manifest(
+        self, kind: StackComponentType, manifest_path: str | Path
+    ) -> FlavorModel:
+        """Registers the flavor a manifest file declares (docs/manifests.md); its sidecar may
+        be written in any language."""
+        request = pb.RegisterFlavorRequest(
+            type=type_to_proto(kind), manifest_path=str(Path(manifest_path).absolute())
+        )
+        return FlavorModel.from_proto(self._call(self._registry.RegisterFlavor, request))
+
     def build_flavor_environment(self, kind: StackComponentType, name: str) -> Iterator[str]:
         """Builds a flavor's environment if needed, yielding the installer's output lines."""
         request = pb.GetFlavorRequest(type=type_to_proto(kind), name=name)

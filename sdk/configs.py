@@ -61,9 +61,8 @@ def secret_field_names(config_class: type[BaseModel]) -> set[str]:
     return {name for name, field in config_class.model_fields.items() if is_secret_field(field)}
 
 
-def mask_secrets(config_class: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
-    """A copy of `values` with every set secret field replaced by a mask."""
-    secrets = secret_field_names(config_class)
+def mask_secrets(secrets: set[str], values: dict[str, Any]) -> dict[str, Any]:
+    """A copy of `values` with every set field named in `secrets` replaced by a mask."""
     return {k: (MASK if k in secrets and v is not None else v) for k, v in values.items()}
 
 

@@ -65,6 +65,10 @@ class FlavorModel:
     environment_state: str = ""
     environment_python: str = ""
     environment_message: str = ""
+    # The flavor as a manifest (docs/manifests.md); empty in listings.
+    manifest: dict[str, Any] = field(default_factory=dict)
+    # Whether it was registered by manifest (then `source` is the manifest's path).
+    from_manifest: bool = False
 
     @classmethod
     def from_proto(cls, message: host_pb2.Flavor) -> FlavorModel:
@@ -92,6 +96,8 @@ class FlavorModel:
             environment_state=message.environment_state,
             environment_python=message.environment_python,
             environment_message=message.environment_message,
+            manifest=json.loads(message.manifest_json or "{}"),
+            from_manifest=message.from_manifest,
         )
 
 

@@ -26,6 +26,13 @@ TOKEN_ENV = "FLAVORHOST_SIDECAR_TOKEN"
 FLAVOR_SOURCE_ENV = "FLAVORHOST_FLAVOR_SOURCE"
 SOURCE_ROOT_ENV = "FLAVORHOST_SOURCE_ROOT"
 SOCKET_DIR_ENV = "FLAVORHOST_SOCKET_DIR"
+# Every sidecar, whatever its language, is told which flavor it runs as.
+FLAVOR_NAME_ENV = "FLAVORHOST_FLAVOR_NAME"
+COMPONENT_TYPE_ENV = "FLAVORHOST_COMPONENT_TYPE"
+# Set by the host for each launch; a manifest's `launch.env` may not set them.
+LAUNCH_ENV_NAMES = frozenset(
+    {COOKIE_ENV, TOKEN_ENV, SOCKET_DIR_ENV, FLAVOR_NAME_ENV, COMPONENT_TYPE_ENV}
+)
 
 # File contents travel in chunks well below gRPC's 4 MiB default message limit; limits are still
 # set explicitly on every endpoint so a larger chunk fails loudly rather than at exactly 4 MiB.

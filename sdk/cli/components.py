@@ -6,6 +6,7 @@ One group per component type, built by the same factory, so every type has the s
 from __future__ import annotations
 
 import json
+import shlex
 
 import click
 
@@ -48,7 +49,13 @@ def _flavor_group(kind: StackComponentType) -> click.Group:
         pass
 
     @group.command(name="register")
-    @click.argument("source")
+    @click.argument("source", required=False, default="")
+    @click.option(
+        "--manifest",
+        default="",
+        help="Register the flavor this manifest file declares (docs/manifests.md) instead of a "
+        "Python class: its sidecar can be written in any language.",
+    )
     @click.option(
         "--requirement",
         "-r",
@@ -62,8 +69,26 @@ def _flavor_group(kind: StackComponentType) -> click.Group:
         default="",
         help="Run the sidecar with this existing interpreter (it must have flavorhost).",
     )
-    def register(source: str, requirements: tuple[str, ...], python: str) -> None:
-        """Register a flavor class by its dotted path (e.g. flavors.my_flavor.MyFlavor)."""
+    def register(source: str, manifest: str, requirements: tuple[str, ...], python: str) -> None:
+        """Register a flavor class by its dotted path (e.g. flavors.my_flavor.MyFlavor), or a
+        flavor in any language by its manifest (--manifest flavor.json)."""
+        if bool(source) == bool(manifest):
+            raise click.UsageError(
+                "give either a flavor class's dotted path (flavors.my_flavor.MyFlavor) or "
+                "--manifest PATH, not both"
+                if source
+                else "give the flavor class's dotted path, e.g. flavors.my_flavor.MyFlavor, or "
+                "--manifest PATH for a flavor declared by manifest"
+            )
+        if manifest:
+            if requirements or python:
+                raise click.UsageError(
+                    "--requirement and --python are for Python flavors; a manifest flavor runs "
+                    "the command its manifest's launch names"
+                )
+            flavor = client().register_flavor_manifest(kind, manifest)
+            click.echo(f"Registered {label} flavor {flavor.name!r} from manifest {flavor.source}.")
+            return
         flavor = client().register_flavor(kind, source, requirements=requirements, python=python)
         click.echo(f"Registered {label} flavor {flavor.name!r} from {flavor.source}.")
         _build_environment(kind, flavor.name)
@@ -79,19 +104,33 @@ def _flavor_group(kind: StackComponentType) -> click.Group:
 
     @group.command(name="describe")
     @click.argument("name")
-    def describe(name: str) -> None:
+    @click.option(
+        "--manifest",
+        "as_manifest",
+        is_flag=True,
+        help="Print the flavor as a manifest (JSON; for a Python flavor, generated from its "
+        "config class), ready for `flavor register --manifest`.",
+    )
+    def describe(name: str, as_manifest: bool) -> None:
         """Show a flavor's config fields."""
         flavor = client().get_flavor(kind, name)
-        pairs(
-            [
-                ("Flavor", flavor.name),
-                ("Type", kind.value),
+        if as_manifest:
+            click.echo(json.dumps(flavor.manifest, indent=2))
+            return
+        if flavor.from_manifest:
+            launch = flavor.manifest.get("launch", {})
+            where: list[tuple[str, str]] = [
+                ("Manifest", flavor.source),
+                ("Runs", shlex.join([launch.get("command", ""), *launch.get("args", [])])),
+            ]
+        else:
+            where = [
                 ("Source", flavor.source),
                 ("Source root", flavor.source_root or "(built in)"),
                 ("Requirements", ", ".join(flavor.requirements) or "(none)"),
                 ("Environment", f"{flavor.environment_state}: {flavor.environment_python}"),
             ]
-        )
+        pairs([("Flavor", flavor.name), ("Type", kind.value), *where])
         if flavor.environment_message:
             click.echo(f"Last environment build failed:\n{flavor.environment_message}")
         click.echo()

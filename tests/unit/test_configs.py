@@ -10,6 +10,7 @@ from flavorhost.configs import (
     describe_fields,
     mask_secrets,
     parse_cli_values,
+    secret_field_names,
     validate_config,
 )
 from flavorhost.errors import ConfigValidationError
@@ -89,5 +90,5 @@ def test_secret_fields_are_described_and_masked() -> None:
     assert fields["key"].secret and not fields["path"].secret
     assert fields["path"].required and not fields["retries"].required
     assert fields["retries"].default_json == "3"
-    masked = mask_secrets(S3LikeConfig, {"path": "s3://b", "key": "hunter2"})
+    masked = mask_secrets(secret_field_names(S3LikeConfig), {"path": "s3://b", "key": "hunter2"})
     assert masked == {"path": "s3://b", "key": MASK}

@@ -40,18 +40,20 @@ class ComponentAccess(_message.Message):
     def __init__(self, direct: _Optional[bool] = ..., target: _Optional[str] = ..., grant: _Optional[str] = ..., expires: _Optional[float] = ..., pid: _Optional[int] = ..., call_timeout: _Optional[float] = ..., failure: _Optional[str] = ..., files_address: _Optional[str] = ...) -> None: ...
 
 class RegisterFlavorRequest(_message.Message):
-    __slots__ = ("type", "source", "source_root", "requirements", "python")
+    __slots__ = ("type", "source", "source_root", "requirements", "python", "manifest_path")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_ROOT_FIELD_NUMBER: _ClassVar[int]
     REQUIREMENTS_FIELD_NUMBER: _ClassVar[int]
     PYTHON_FIELD_NUMBER: _ClassVar[int]
+    MANIFEST_PATH_FIELD_NUMBER: _ClassVar[int]
     type: _common_pb2.ComponentType
     source: str
     source_root: str
     requirements: _containers.RepeatedScalarFieldContainer[str]
     python: str
-    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., python: _Optional[str] = ...) -> None: ...
+    manifest_path: str
+    def __init__(self, type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., python: _Optional[str] = ..., manifest_path: _Optional[str] = ...) -> None: ...
 
 class EnvironmentProgress(_message.Message):
     __slots__ = ("line", "done")
@@ -62,7 +64,7 @@ class EnvironmentProgress(_message.Message):
     def __init__(self, line: _Optional[str] = ..., done: _Optional[bool] = ...) -> None: ...
 
 class Flavor(_message.Message):
-    __slots__ = ("name", "type", "source", "source_root", "builtin", "fields", "config_schema_json", "docs_url", "requirements", "environment_state", "environment_python", "environment_message")
+    __slots__ = ("name", "type", "source", "source_root", "builtin", "fields", "config_schema_json", "docs_url", "requirements", "environment_state", "environment_python", "environment_message", "manifest_json", "from_manifest")
     NAME_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     SOURCE_FIELD_NUMBER: _ClassVar[int]
@@ -75,6 +77,8 @@ class Flavor(_message.Message):
     ENVIRONMENT_STATE_FIELD_NUMBER: _ClassVar[int]
     ENVIRONMENT_PYTHON_FIELD_NUMBER: _ClassVar[int]
     ENVIRONMENT_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    MANIFEST_JSON_FIELD_NUMBER: _ClassVar[int]
+    FROM_MANIFEST_FIELD_NUMBER: _ClassVar[int]
     name: str
     type: _common_pb2.ComponentType
     source: str
@@ -87,7 +91,9 @@ class Flavor(_message.Message):
     environment_state: str
     environment_python: str
     environment_message: str
-    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ..., builtin: _Optional[bool] = ..., fields: _Optional[_Iterable[_Union[ConfigField, _Mapping]]] = ..., config_schema_json: _Optional[str] = ..., docs_url: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., environment_state: _Optional[str] = ..., environment_python: _Optional[str] = ..., environment_message: _Optional[str] = ...) -> None: ...
+    manifest_json: str
+    from_manifest: bool
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[_common_pb2.ComponentType, str]] = ..., source: _Optional[str] = ..., source_root: _Optional[str] = ..., builtin: _Optional[bool] = ..., fields: _Optional[_Iterable[_Union[ConfigField, _Mapping]]] = ..., config_schema_json: _Optional[str] = ..., docs_url: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., environment_state: _Optional[str] = ..., environment_python: _Optional[str] = ..., environment_message: _Optional[str] = ..., manifest_json: _Optional[str] = ..., from_manifest: _Optional[bool] = ...) -> None: ...
 
 class ConfigField(_message.Message):
     __slots__ = ("name", "type", "required", "default_json", "secret", "description")
