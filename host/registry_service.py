@@ -240,8 +240,8 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
             what, how = request.source, request.source
         if record.type != kind:
             raise ValueError(
-                f"{what} is a {record.type.value.replace('_', ' ')} flavor, not a "
-                f"{kind.value.replace('_', ' ')} flavor; register it with "
+                f"{what} declares a flavor of type {record.type.value}, not {kind.value}; "
+                "register it with "
                 f"`flavorhost {record.type.cli_name} flavor register {how}`"
             )
         existing = next(
