@@ -3,7 +3,7 @@
 // semantics of docs/protocol.md (Read, Write, Walk) and the same errors as the Python sidecar
 // serving the `local` flavor (sdk/sidecar/artifact_store_servicer.py).
 
-const { classify, invalidArgument, osError } = require('./errors');
+const { classify, fileChanged, invalidArgument } = require('./errors');
 const { logger } = require('./log');
 
 const log = logger('node_local.artifact_store');
@@ -35,17 +35,14 @@ function artifactStoreHandlers(table) {
       try {
         const version = versionOf(stat);
         if (request.if_version && request.if_version !== version) {
-          throw osError(
-            'ESTALE',
-            request.path,
-            'the file was replaced while it was open for reading; read it again from the start',
-          );
+          throw fileChanged(request.path);
         }
         if (request.offset < 0) {
           throw invalidArgument(`negative seek position ${request.offset}`);
         }
         await send({ opened: { size: Number(stat.size), version } });
-        const chunk = Math.min(request.chunk_size > 0 ? request.chunk_size : CHUNK_SIZE, MAX_CHUNK_SIZE);
+        const wanted = request.chunk_size > 0 ? request.chunk_size : CHUNK_SIZE;
+        const chunk = Math.min(wanted, MAX_CHUNK_SIZE);
         let position = request.offset;
         let remaining = request.length > 0 ? request.length : Infinity;
         while (remaining > 0 && !call.cancelled) {

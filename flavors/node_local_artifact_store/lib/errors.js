@@ -133,6 +133,17 @@ function osError(code, path, message = STRERROR[code] || code) {
   return new FlavorError(OS_REASONS[code] || 'OS_ERROR', message, metadata);
 }
 
+/** FILE_CHANGED (errno ESTALE): the file a reader reopens was replaced since it read it. */
+function fileChanged(path) {
+  const error = osError(
+    'ESTALE',
+    path,
+    'the file was replaced while it was open for reading; read it again from the start',
+  );
+  error.reason = 'FILE_CHANGED';
+  return error;
+}
+
 function invalidArgument(message) {
   return new FlavorError('INVALID_ARGUMENT', message);
 }
@@ -209,6 +220,7 @@ module.exports = {
   StatusError,
   bareStatus,
   classify,
+  fileChanged,
   invalidArgument,
   osError,
   statusDetails,

@@ -123,7 +123,8 @@ async function listNames(dir, dironly) {
   }
   const names = [];
   for (const entry of entries) {
-    if (!dironly || entry.isDirectory() || (entry.isSymbolicLink() && (await isDir(join(dir, entry.name))))) {
+    const linkToDir = entry.isSymbolicLink() && (await isDir(join(dir, entry.name)));
+    if (!dironly || entry.isDirectory() || linkToDir) {
       names.push(entry.name);
     }
   }

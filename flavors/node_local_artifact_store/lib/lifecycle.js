@@ -11,7 +11,9 @@ const PROTOCOL_VERSION = 1;
 const log = logger('node_local.lifecycle');
 
 function grpcJsVersion() {
-  const file = path.join(path.dirname(require.resolve('@grpc/grpc-js')), '..', '..', 'package.json');
+  // The package's exports do not include package.json: find it beside build/src/index.js.
+  const main = require.resolve('@grpc/grpc-js');
+  const file = path.join(path.dirname(main), '..', '..', 'package.json');
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')).version;
   } catch {

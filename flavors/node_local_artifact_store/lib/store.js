@@ -128,7 +128,8 @@ class LocalStore {
 
   inside(p) {
     const real = realpathLoose(p);
-    return real === this.realRoot || real.startsWith(this.realRoot === '/' ? '/' : `${this.realRoot}/`);
+    const prefix = this.realRoot === '/' ? '/' : `${this.realRoot}/`;
+    return real === this.realRoot || real.startsWith(prefix);
   }
 
   /** Opens a file for reading: {handle, stat (bigint)}; IsADirectoryError for a folder. */
@@ -328,7 +329,8 @@ async function walkFrom(top, topdown, emit, onerror) {
     let isDir = entry.isDirectory();
     const isLink = entry.isSymbolicLink();
     if (isLink) {
-      isDir = ((await statOrNull(path.join(top, entry.name))) || { isDirectory: () => false }).isDirectory();
+      const target = await statOrNull(path.join(top, entry.name));
+      isDir = target !== null && target.isDirectory();
     }
     if (isDir) {
       dirnames.push(entry.name);
