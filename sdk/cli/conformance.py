@@ -93,7 +93,7 @@ def conformance(
                 r.check.area,
                 ", ".join(r.check.rpcs),
                 r.outcome.value,
-                one_line(r.reason, 100),
+                one_line(r.reason, 140),
             ]
             for r in report.results
         ],

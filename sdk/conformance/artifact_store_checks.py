@@ -98,11 +98,11 @@ class Store:
         try:
             expect_error(lambda: self.raw_unary(method, request), code, reason)
         except CheckFailed as failure:
-            raise CheckFailed(f"{method} {_show(request)}: {failure}") from None
+            raise CheckFailed(f"{method} {self.show(request)}: {failure}") from None
 
-
-def _show(request: Any) -> str:
-    return " ".join(str(request).split())[:100]
+    def show(self, request: Any) -> str:
+        """A request on one line, the scratch folder shortened to `~`."""
+        return " ".join(str(request).replace(self.root, "~").split())[:80]
 
 
 def _store(probe: Probe) -> Store:
