@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import secrets
-import selectors
 import shlex
 import subprocess
 import threading
@@ -24,16 +23,18 @@ from flavorhost.host.registry import ComponentRecord, FlavorRecord
 from flavorhost.protocol import (
     COMPONENT_METADATA_KEY,
     COMPONENT_TYPE_ENV,
-    COOKIE_ENV,
-    COOKIE_VALUE,
     FLAVOR_NAME_ENV,
     LOCAL_GRPC_OPTIONS,
     PROTOCOL_VERSION,
-    SOCKET_DIR_ENV,
-    TOKEN_ENV,
     TOKEN_METADATA_KEY,
     Handshake,
     HandshakeError,
+)
+from flavorhost.sidecar_launch import (
+    ExitedBeforeHandshakeError,
+    HandshakeTimeoutError,
+    launch_environment,
+    read_handshake,
 )
 from flavorhost.wire import type_from_proto
 
@@ -116,15 +117,11 @@ class SidecarProcess:
     ) -> SidecarProcess:
         """Starts the sidecar and waits for its handshake; ComponentUnavailableError on failure."""
         token = secrets.token_urlsafe(32)
-        env = {**os.environ, **command.env}
-        env.update(
-            {
-                COOKIE_ENV: COOKIE_VALUE,
-                TOKEN_ENV: token,
-                SOCKET_DIR_ENV: str(socket_dir),
-                FLAVOR_NAME_ENV: flavor.name,
-                COMPONENT_TYPE_ENV: flavor.type.value,
-            }
+        env = launch_environment(
+            token,
+            socket_dir,
+            **command.env,
+            **{FLAVOR_NAME_ENV: flavor.name, COMPONENT_TYPE_ENV: flavor.type.value},
         )
         with open(log_path, "ab") as log:
             try:
@@ -195,35 +192,22 @@ class SidecarProcess:
     @staticmethod
     def _read_handshake(process: subprocess.Popen[bytes], what: str, log_path: Path) -> Handshake:
         """Reads the first stdout line within the deadline and parses it."""
-        assert process.stdout is not None
         timeout = handshake_timeout()
-        deadline = time.monotonic() + timeout
-        buffer = b""
-        with selectors.DefaultSelector() as selector:
-            selector.register(process.stdout, selectors.EVENT_READ)
-            while b"\n" not in buffer:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise ComponentUnavailableError(
-                        f"{what} did not complete its handshake within "
-                        f"{timeout:g}s (raise it with {HANDSHAKE_TIMEOUT_ENV}=SECONDS in the "
-                        f"host's environment if the flavor only starts slowly); its log "
-                        f"{log_path} ends with:\n"
-                        f"{log_tail(log_path)}"
-                    )
-                if not selector.select(timeout=min(remaining, 0.5)):
-                    continue
-                chunk = os.read(process.stdout.fileno(), 4096)
-                if not chunk:
-                    process.wait(timeout=STOP_GRACE_SECONDS)
-                    raise ComponentUnavailableError(
-                        f"{what} exited with code {process.returncode} before its handshake; "
-                        f"its log {log_path} ends with:\n{log_tail(log_path)}"
-                    )
-                buffer += chunk
-        line = buffer.split(b"\n", 1)[0].decode(errors="replace")
         try:
-            return Handshake.parse(line)
+            return read_handshake(process, timeout)
+        except HandshakeTimeoutError:
+            raise ComponentUnavailableError(
+                f"{what} did not complete its handshake within "
+                f"{timeout:g}s (raise it with {HANDSHAKE_TIMEOUT_ENV}=SECONDS in the "
+                f"host's environment if the flavor only starts slowly); its log "
+                f"{log_path} ends with:\n"
+                f"{log_tail(log_path)}"
+            ) from None
+        except ExitedBeforeHandshakeError as error:
+            raise ComponentUnavailableError(
+                f"{what} exited with code {error.returncode} before its handshake; "
+                f"its log {log_path} ends with:\n{log_tail(log_path)}"
+            ) from None
         except HandshakeError as error:
             raise ComponentUnavailableError(f"{what} sent a bad handshake: {error}") from error
 

@@ -10,6 +10,7 @@ import click
 from pydantic import ValidationError
 
 from flavorhost.cli.components import component_group
+from flavorhost.cli.conformance import conformance
 from flavorhost.cli.host import host
 from flavorhost.cli.pipelines import pipeline
 from flavorhost.cli.secrets import secret
@@ -51,6 +52,7 @@ cli.add_command(host)
 cli.add_command(stack)
 cli.add_command(secret)
 cli.add_command(pipeline)
+cli.add_command(conformance)
 # Every component type: `flavorhost artifact-store ...`, `flavorhost orchestrator ...`, ...
 for _kind in StackComponentType:
     cli.add_command(component_group(_kind))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import platform
 import threading
@@ -12,7 +11,7 @@ from typing import Any
 import grpc
 
 import flavorhost
-from flavorhost import errors
+from flavorhost import errors, json_payloads
 from flavorhost.configs import validate_config
 from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
 from flavorhost.protocol import COMPONENT_METADATA_KEY, PROTOCOL_VERSION
@@ -33,7 +32,12 @@ class ComponentTable:
 
     def configure(self, name: str, component_id: str, config_json: str) -> None:
         """Creates (or replaces) the implementation of one component."""
-        values = json.loads(config_json or "{}")
+        try:
+            values = json_payloads.decode_object(config_json, "config_json")
+        except ValueError as error:
+            raise errors.ConfigValidationError(
+                f"the config of component {name!r} is not valid: {error}"
+            ) from None
         config = validate_config(self.flavor.config_class, values, self.flavor.name)
         try:
             implementation_class = self.flavor.implementation_class
@@ -74,7 +78,13 @@ class ComponentTable:
     def for_call(self, context: grpc.ServicerContext) -> Any:
         """The component a call is for, named by its `flavorhost-component` metadata."""
         metadata = dict(context.invocation_metadata() or ())
-        return self.get(str(metadata.get(COMPONENT_METADATA_KEY, "")))
+        name = str(metadata.get(COMPONENT_METADATA_KEY, ""))
+        if not name:
+            raise ValueError(
+                f"the call carries no {COMPONENT_METADATA_KEY} metadata; name the component "
+                "it is for"
+            )
+        return self.get(name)
 
     def get(self, name: str) -> Any:
         """The component named `name`; ComponentNotConfiguredError if the host did not

@@ -55,15 +55,15 @@ def test_the_builtin_manifests_are_valid() -> None:
     ],
 )
 def test_bad_manifests_name_the_field(manifest: dict[str, Any], problem: str) -> None:
-    with pytest.raises(FlavorSourceError, match="manifest m.json is not a valid") as caught:
+    with pytest.raises(FlavorSourceError, match=r"manifest m\.json is not a valid") as caught:
         parse_manifest(json.dumps(manifest), "m.json")
     assert problem in str(caught.value)
 
 
 def test_unreadable_and_non_json_manifests(tmp_path: Path) -> None:
-    with pytest.raises(FlavorSourceError, match="cannot read manifest .*No such file"):
+    with pytest.raises(FlavorSourceError, match=r"cannot read manifest .*No such file"):
         load_manifest(tmp_path / "missing.json")
     broken = tmp_path / "broken.json"
     broken.write_text('{"name": ')
-    with pytest.raises(FlavorSourceError, match="is not valid JSON: .*line 1"):
+    with pytest.raises(FlavorSourceError, match=r"is not valid JSON: .*line 1"):
         load_manifest(broken)

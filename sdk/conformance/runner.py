@@ -1,0 +1,171 @@
+"""Runs the suites for a component type against one target, and the table of results.
+
+A type's suite is the module `flavorhost.conformance.<type>_checks` (e.g. `artifact_store_checks`)
+with a module-level `SUITE`; adding a type's suite is adding that module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import grpc
+
+from flavorhost.conformance import component_checks, lifecycle_checks
+from flavorhost.conformance.checks import (
+    Check,
+    Outcome,
+    Result,
+    Suite,
+    describe,
+    one_line,
+    run_check,
+)
+from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe
+from flavorhost.conformance.target import Target
+from flavorhost.enums import StackComponentType
+from flavorhost.generated.v1 import lifecycle_pb2
+
+
+def type_suite(kind: StackComponentType) -> Suite | None:
+    """The suite of a component type's own service, if the kit has one yet."""
+    name = f"flavorhost.conformance.{kind.value}_checks"
+    if importlib.util.find_spec(name) is None:
+        return None
+    suite: Suite = importlib.import_module(name).SUITE
+    return suite
+
+
+@dataclass
+class Report:
+    """What a run found."""
+
+    kind: StackComponentType
+    results: list[Result] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Result]:
+        """The failed checks."""
+        return [r for r in self.results if r.outcome is Outcome.FAIL]
+
+    def count(self, outcome: Outcome) -> int:
+        """How many checks ended with `outcome`."""
+        return sum(1 for r in self.results if r.outcome is outcome)
+
+
+def _fixture_failure(suite: Suite, stage: str, error: BaseException) -> Result:
+    text = describe(error) if isinstance(error, grpc.RpcError) else f"{error}"
+    check = Check(f"{suite.area} {stage}", suite.area, ("(fixture)",), lambda probe: None)
+    return Result(check, Outcome.FAIL, one_line(f"{type(error).__name__}: {text}"))
+
+
+def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None, temp: str) -> None:
+    """Reads PluginInfo and configures the kit's own component, when the kit holds the token."""
+    target = probe.target
+    if not target.token:
+        probe.config = target.component_config if config is None else config
+        if not target.component:
+            probe.component_problem = target.why_no_token
+        return
+    try:
+        probe.info = probe.lifecycle.GetPluginInfo(
+            lifecycle_pb2.GetPluginInfoRequest(),
+            metadata=probe.token_metadata(),
+            timeout=CALL_TIMEOUT_SECONDS,
+            wait_for_ready=True,
+        )
+        probe.services = list(probe.info.services)
+    except grpc.RpcError as error:
+        probe.component_problem = f"GetPluginInfo failed: {describe(error)}"
+        return
+    if config is None and suite is not None and suite.default_config is not None:
+        config = suite.default_config(temp)
+    probe.config = config if config is not None else {}
+    try:
+        probe.configure(probe.component, probe.config)
+    except AssertionError as failure:
+        hint = "" if config is not None else "; give the component's config with --config"
+        probe.component_problem = f"Configure failed ({failure}){hint}"
+        return
+    probe.component_ready = True
+
+
+def run(
+    target: Target,
+    kind: StackComponentType,
+    config: dict[str, Any] | None = None,
+    large_mib: int = 64,
+    concurrency: int = 32,
+    progress: Callable[[Result], None] | None = None,
+) -> Report:
+    """Runs every check that applies to `kind` against `target`, in order, Shutdown last."""
+    report = Report(kind)
+    suite = type_suite(kind)
+    if suite is None:
+        report.notes.append(f"no {kind.value} suite yet: only lifecycle and component checks ran")
+    suites = [lifecycle_checks.SUITE, component_checks.SUITE, *([suite] if suite else [])]
+    probe = Probe(target, kind, None, large_mib, concurrency)
+    temp = tempfile.mkdtemp(prefix="flavorhost-conformance-")
+
+    def record(result: Result) -> None:
+        report.results.append(result)
+        if progress is not None:
+            progress(result)
+
+    try:
+        _prepare(probe, suite, config, temp)
+        if probe.info is None and not target.token:
+            report.notes.append(
+                "services assumed (Lifecycle, StackComponent and the type's): without the token "
+                "the kit cannot ask the sidecar"
+            )
+        last: list[Check] = []
+        for each in suites:
+            _run_suite(each, probe, record, last)
+        for check in last:
+            record(run_check(check, probe))
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+    return report
+
+
+def _run_suite(
+    suite: Suite, probe: Probe, record: Callable[[Result], None], last: list[Check]
+) -> None:
+    checks = [c for c in suite.checks if not c.last]
+    last.extend(c for c in suite.checks if c.last)
+    if suite.setup is not None and probe.component_ready:
+        try:
+            suite.setup(probe)
+        except Exception as error:
+            record(_fixture_failure(suite, "setup", error))
+            for check in checks:
+                record(Result(check, Outcome.SKIP, f"the {suite.area} setup failed"))
+            return
+    try:
+        for check in checks:
+            record(run_check(check, probe))
+    finally:
+        if suite.teardown is not None and probe.component_ready:
+            try:
+                suite.teardown(probe)
+            except Exception as error:
+                record(_fixture_failure(suite, "teardown", error))
+
+
+def parse_config(text: str) -> dict[str, Any]:
+    """A --config value: a JSON object."""
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise ValueError(f"--config is not JSON: {error}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"--config must be a JSON object, not {type(value).__name__}")
+    return value

@@ -1,0 +1,149 @@
+"""The conformance kit (`flavorhost conformance`) against the built-in artifact stores, reached
+each way it can reach a sidecar, and against a broken flavor it must catch."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from flavorhost import Client
+from flavorhost.enums import StackComponentType
+from flavorhost.flavors import BUILTIN_FLAVORS
+from tests.conftest import CLI_TIMEOUT_SECONDS, FLAVORHOST_BIN, REPO, s3_config
+
+ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+LOCAL_SOURCE = next(s for s in BUILTIN_FLAVORS if ".local_artifact_store." in s)
+S3_SOURCE = next(s for s in BUILTIN_FLAVORS if ".s3_artifact_store." in s)
+FIXTURE_ROOT = REPO / "tests" / "fixtures" / "conformance_repo"
+SIDECAR = f"{sys.executable} -m flavorhost.sidecar"
+LIFECYCLE_ONLY = {
+    "handshake line",
+    "plugin info",
+    "configure then call",
+    "unconfigured component",
+    "missing component metadata",
+    "config not a JSON object",
+    "configure twice",
+    "release unknown",
+    "release twice, then not configured",
+    "shutdown",
+}
+
+
+def conformance(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[int, dict[str, str], str]:
+    """Runs the kit; returns its exit code, each check's result, and its whole output."""
+    result = subprocess.run(
+        [FLAVORHOST_BIN, "conformance", *args],
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=CLI_TIMEOUT_SECONDS * 2,
+        check=False,
+    )
+    outcomes = {}
+    for line in result.stdout.splitlines():
+        columns = re.split(r"\s{2,}", line.strip())
+        if len(columns) >= 4 and columns[3] in ("PASS", "FAIL", "SKIP"):
+            outcomes[columns[0]] = columns[3]
+    return result.returncode, outcomes, result.stdout + result.stderr
+
+
+def failed(outcomes: dict[str, str]) -> set[str]:
+    return {name for name, outcome in outcomes.items() if outcome == "FAIL"}
+
+
+def test_local_passes_when_the_kit_launches_it(tmp_path: Path) -> None:
+    code, outcomes, output = conformance(
+        "artifact-store", "--command", SIDECAR, env={"FLAVORHOST_FLAVOR_SOURCE": LOCAL_SOURCE}
+    )
+    assert code == 0, output
+    assert failed(outcomes) == set()
+    assert outcomes["shutdown"] == "PASS" and outcomes["large stream"] == "PASS"
+    assert "SKIP" not in outcomes.values(), output
+    assert "0 failed" in output
+
+
+def test_local_passes_as_a_registered_component(client: Client, tmp_path: Path) -> None:
+    client.register_component(ARTIFACT_STORE, "kitstore", "local", config={"path": str(tmp_path)})
+    code, outcomes, output = conformance("artifact_store", "--component", "kitstore")
+    assert code == 0, output
+    assert failed(outcomes) == set()
+    # The host owns the sidecar: its lifecycle is not the kit's to check.
+    assert {n for n, o in outcomes.items() if o == "SKIP"} == LIFECYCLE_ONLY, output
+    assert "the host owns this sidecar's lifecycle" in output
+    for name in ("write then read", "token required", "grant expired or forged", "walk"):
+        assert outcomes[name] == "PASS", output
+    # The scratch folder is gone: a user's store is left as it was.
+    assert os.listdir(tmp_path) == []
+
+
+def test_s3_passes_against_an_s3_server(home: Path, s3_endpoint: str) -> None:
+    bucket = "s3://flavorhost-conformance"
+    with Client(home) as client:
+        client.register_component(
+            ARTIFACT_STORE, "kits3", "s3", config=s3_config(s3_endpoint, f"{bucket}/root")
+        )
+    code, outcomes, output = conformance(
+        "artifact_store", "--component", "kits3", "--large-mib", "16"
+    )
+    assert code == 0, output
+    assert failed(outcomes) == set()
+    with Client(home) as client:
+        python = client.get_flavor(ARTIFACT_STORE, "s3").environment_python
+    assert python, "the host built the s3 environment on first use"
+    config = json.dumps(s3_config(s3_endpoint, f"{bucket}/root"))
+    code, outcomes, output = conformance(
+        "artifact_store",
+        "--command",
+        f"{python} -m flavorhost.sidecar",
+        "--config",
+        config,
+        "--large-mib",
+        "16",
+        env={"FLAVORHOST_FLAVOR_SOURCE": S3_SOURCE},
+    )
+    assert code == 0, output
+    assert failed(outcomes) == set()
+    assert outcomes["shutdown"] == "PASS"
+
+
+def test_a_broken_flavor_fails_exactly_its_bugs() -> None:
+    code, outcomes, output = conformance(
+        "artifact_store",
+        "--command",
+        SIDECAR,
+        "--large-mib",
+        "4",
+        env={
+            "FLAVORHOST_FLAVOR_SOURCE": "flavors.broken_store.BrokenFlavor",
+            "FLAVORHOST_SOURCE_ROOT": str(FIXTURE_ROOT),
+        },
+    )
+    assert code == 1, output
+    assert failed(outcomes) == {"stat and size", "copyfile"}, output
+    assert "got INTERNAL/FLAVOR_ERROR: KeyError" in output
+    assert "expected ALREADY_EXISTS/FILE_EXISTS, got OK" in output
+    assert "2 failed" in output
+
+
+def test_a_command_that_exits_before_its_handshake_is_named_with_its_stderr() -> None:
+    command = (
+        f"{sys.executable} -c \"import sys; sys.stderr.write('no flavor here\\n'); sys.exit(4)\""
+    )
+    code, outcomes, output = conformance("artifact_store", "--command", command)
+    assert code == 1 and outcomes == {}
+    assert "exited with code 4 before its handshake" in output
+    assert sys.executable in output and "no flavor here" in output
+
+
+def test_a_type_without_a_suite_says_so() -> None:
+    code, _, output = conformance("orchestrator", "--address", "unix:///nonexistent/x.sock")
+    assert "no orchestrator suite yet" in output
+    assert code == 1  # nothing answers at that address
