@@ -22,6 +22,14 @@ from flavorhost.proxies.handed_over_files import FILE_HANDOVER_ENV
 REPO = Path(__file__).resolve().parent.parent
 FLAVORHOST_BIN = str(Path(sys.executable).with_name("flavorhost"))
 CLI_TIMEOUT_SECONDS = 120
+# The built-in flavor written in JavaScript; its tests skip, saying why, without Node.js.
+NODE_FLAVOR = REPO / "flavors" / "node_local_artifact_store"
+NODE_MISSING = (
+    ""
+    if shutil.which("node") and (NODE_FLAVOR / "node_modules" / "@grpc" / "grpc-js").is_dir()
+    else "Node.js is not installed: the node_local flavor's tests need node and npm "
+    "(`make install` runs npm ci in flavors/node_local_artifact_store)"
+)
 
 
 @pytest.fixture

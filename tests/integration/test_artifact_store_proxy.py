@@ -1,5 +1,6 @@
-"""Every artifact store method through the SDK proxy, the host and the local flavor's sidecar,
-compared with the same operation done directly on the filesystem."""
+"""Every artifact store method through the SDK proxy, the host and a sidecar, compared with the
+same operation done directly on the filesystem: for the Python `local` flavor (files handed over
+or streamed) and for `node_local`, written in JavaScript (streamed)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,34 @@ from pathlib import Path
 import pytest
 
 from flavorhost import Client
+from flavorhost.enums import StackComponentType
 from flavorhost.errors import FileChangedError
 from flavorhost.proxies.artifact_store import ArtifactStoreProxy
+from flavorhost.proxies.handed_over_files import FILE_HANDOVER_ENV
+from tests.conftest import NODE_MISSING
+
+ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+ORCHESTRATOR = StackComponentType.ORCHESTRATOR
+
+
+@pytest.fixture(params=["local/handed_over", "local/streamed", "node_local"])
+def access(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The flavor behind the proxy and how its files travel."""
+    if request.param == "node_local" and NODE_MISSING:
+        pytest.skip(NODE_MISSING)
+    if request.param != "local/handed_over":
+        monkeypatch.setenv(FILE_HANDOVER_ENV, "0")
+    return str(request.param)
 
 
 @pytest.fixture
-def store(client: Client, file_path: str) -> Iterator[ArtifactStoreProxy]:
-    """The local store, its files handed over or streamed (each test runs both ways)."""
+def store(client: Client, access: str, home: Path) -> Iterator[ArtifactStoreProxy]:
+    """The active stack's store: the default `local` one, or a `node_local` one."""
+    if access == "node_local":
+        config = {"path": str(home / "node_store")}
+        client.register_component(ARTIFACT_STORE, "nodestore", "node_local", config=config)
+        client.register_stack("node", {ARTIFACT_STORE: "nodestore", ORCHESTRATOR: "default"})
+        client.activate_stack("node")
     proxy = client.active_stack.artifact_store
     yield proxy
     shutil.rmtree(proxy.path, ignore_errors=True)
@@ -31,9 +53,13 @@ def _tree(root: Path) -> None:
     (root / "top.txt").write_text("top\nsecond line\n")
 
 
-def test_proxy_exposes_the_component(store: ArtifactStoreProxy, home: Path) -> None:
-    assert store.name == "default" and store.flavor == "local"
-    assert store.path == str(home / "local_stores" / "default")
+def test_proxy_exposes_the_component(store: ArtifactStoreProxy, access: str, home: Path) -> None:
+    if access == "node_local":
+        assert store.name == "nodestore" and store.flavor == "node_local"
+        assert store.path == str(home / "node_store")
+    else:
+        assert store.name == "default" and store.flavor == "local"
+        assert store.path == str(home / "local_stores" / "default")
     assert store.config.path == store.path
 
 
@@ -215,7 +241,7 @@ def test_empty_files_and_reads_past_the_end(store: ArtifactStoreProxy) -> None:
 
 
 def test_a_seek_after_the_file_was_replaced_never_mixes_bytes(
-    store: ArtifactStoreProxy, file_path: str
+    store: ArtifactStoreProxy, access: str
 ) -> None:
     """A streamed read that seeks after the file was replaced fails; a handed-over descriptor
     keeps reading the version it opened."""
@@ -226,7 +252,7 @@ def test_a_seek_after_the_file_was_replaced_never_mixes_bytes(
         with store.open("versions.bin", "wb") as replacement:
             replacement.write(b"b" * (8 << 20))
         f.seek(6 << 20)
-        if file_path == "handed_over":
+        if access == "local/handed_over":
             assert f.read() == b"a" * (2 << 20)
             return
         with pytest.raises(FileChangedError, match="replaced while it was open"):

@@ -10,10 +10,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from flavorhost import Client
 from flavorhost.enums import StackComponentType
 from flavorhost.flavors import BUILTIN_FLAVORS
-from tests.conftest import CLI_TIMEOUT_SECONDS, FLAVORHOST_BIN, REPO, s3_config
+from tests.conftest import (
+    CLI_TIMEOUT_SECONDS,
+    FLAVORHOST_BIN,
+    NODE_FLAVOR,
+    NODE_MISSING,
+    REPO,
+    s3_config,
+)
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
 LOCAL_SOURCE = next(s for s in BUILTIN_FLAVORS if ".local_artifact_store." in s)
@@ -112,6 +121,30 @@ def test_s3_passes_against_an_s3_server(home: Path, s3_endpoint: str) -> None:
     assert code == 0, output
     assert failed(outcomes) == set()
     assert outcomes["shutdown"] == "PASS"
+
+
+@pytest.mark.skipif(bool(NODE_MISSING), reason=NODE_MISSING)
+def test_node_local_passes_when_the_kit_launches_it() -> None:
+    """The JavaScript flavor meets the same contract, checked the same way."""
+    code, outcomes, output = conformance(
+        "artifact_store", "--command", f"node {NODE_FLAVOR / 'server.js'}"
+    )
+    assert code == 0, output
+    assert failed(outcomes) == set() and "SKIP" not in outcomes.values(), output
+    assert outcomes["large stream"] == "PASS" and outcomes["shutdown"] == "PASS"
+
+
+@pytest.mark.skipif(bool(NODE_MISSING), reason=NODE_MISSING)
+def test_node_local_passes_as_a_registered_component(client: Client, tmp_path: Path) -> None:
+    """Registered from its manifest by the host, reached through the host's grant."""
+    client.register_component(
+        ARTIFACT_STORE, "nodekit", "node_local", config={"path": str(tmp_path)}
+    )
+    code, outcomes, output = conformance("artifact_store", "--component", "nodekit")
+    assert code == 0, output
+    assert failed(outcomes) == set()
+    assert {n for n, o in outcomes.items() if o == "SKIP"} == LIFECYCLE_ONLY, output
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_broken_flavor_fails_exactly_its_bugs() -> None:

@@ -44,15 +44,12 @@ from flavorhost.protocol import (
     TOKEN_METADATA_KEY,
     Handshake,
 )
+from tests.conftest import NODE_FLAVOR, NODE_MISSING
 
-FLAVOR = Path(__file__).resolve().parents[2] / "flavors" / "node_local_artifact_store"
+FLAVOR = NODE_FLAVOR
 NODE = shutil.which("node")
-if NODE is None or not (FLAVOR / "node_modules" / "@grpc" / "grpc-js").is_dir():
-    pytest.skip(
-        "Node.js is not installed: the node_local flavor's tests need node and npm "
-        "(`make install` runs npm ci in flavors/node_local_artifact_store)",
-        allow_module_level=True,
-    )
+if NODE_MISSING:
+    pytest.skip(NODE_MISSING, allow_module_level=True)
 
 TOKEN = "test-token-0123456789"
 COMPONENT = "nodestore"
@@ -258,7 +255,7 @@ def test_configure_checks_the_config(sidecar: Sidecar, tmp_path: Path) -> None:
     expect(
         lambda: sidecar.configure("other", "not json"),
         grpc.StatusCode.INVALID_ARGUMENT,
-        "INVALID_ARGUMENT",
+        "INVALID_CONFIG",  # as the Python runtime: the config is the problem
     )
     sidecar.configure("other", {"path": str(tmp_path / "made" / "here")})
     assert (tmp_path / "made" / "here").is_dir()

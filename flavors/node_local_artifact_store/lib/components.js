@@ -33,7 +33,7 @@ function parseConfig(configJson) {
   try {
     values = JSON.parse(configJson || '{}');
   } catch (error) {
-    throw invalidArgument(`config_json is not JSON: ${error.message}`);
+    throw configError([`config_json is not JSON: ${error.message}`], '(config)');
   }
   if (values === null || typeof values !== 'object' || Array.isArray(values)) {
     throw configError(
