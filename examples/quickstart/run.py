@@ -55,6 +55,22 @@ class ChatBridge(BaseHTTPRequestHandler):
         pass
 
 
+def javascript_store(root: Path) -> None:
+    """The same pipeline process against `node_local`, an artifact store written in JavaScript
+    and declared by manifest, then the conformance kit against it."""
+    if shutil.which("node") is None:
+        print(
+            "\n(node is not on PATH: skipping the node_local artifact store, written in JavaScript)"
+        )
+        return
+    run(FLAVORHOST, "artifact-store", "flavor", "describe", "node_local")
+    run(FLAVORHOST, "artifact-store", "register", "js_store", "-f", "node_local", f"--path={root}")
+    run(FLAVORHOST, "stack", "register", "js_stack", "-a", "js_store")
+    run(FLAVORHOST, "stack", "set", "js_stack")
+    run(sys.executable, "pipeline.py")
+    run(FLAVORHOST, "conformance", "artifact-store", "--component", "js_store", "--large-mib", "8")
+
+
 def main() -> None:
     home = tempfile.mkdtemp(prefix="fh-demo-")
     os.environ["FLAVORHOST_HOME"] = home
@@ -124,6 +140,7 @@ def main() -> None:
         run(sys.executable, "training_pipeline.py")
         run(FLAVORHOST, "pipeline", "runs", "list")
         chat.shutdown()
+        javascript_store(Path(home) / "js_store")
     finally:
         run(FLAVORHOST, "host", "stop")
         shutil.rmtree(home, ignore_errors=True)
