@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.conftest import REPO
+from tests.conftest import NODE_MISSING, REPO
 
 DEMO_TIMEOUT_SECONDS = 300
 
@@ -23,4 +23,7 @@ def test_the_quickstart_runs_end_to_end() -> None:
     assert "Demo complete." in out
     assert "[chat] question: deploy" in out and "alert      completed {'deploy': True}" in out
     assert "tracked: params" in out
+    if not NODE_MISSING:
+        assert "flavor 'node_local' ran open/exists/listdir" in out
+        assert "0 failed, 10 skipped (artifact_store, --component)" in out
     assert not (REPO / "examples" / "quickstart" / ".flavorhost").exists()
