@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from flavorhost.configs import (
     FieldDescription,
+    cli_value,
     describe_fields,
     parse_cli_values,
     secret_field_names,
@@ -188,13 +189,9 @@ class JsonSchemaConfig:
                     f"unknown config field {name!r}; this flavor's fields are: {known}", field=name
                 )
             kinds = _types(field or {})
-            if kinds & TEXT_TYPES and not kinds & {"object", "array"}:
-                parsed[name] = text
-                continue
-            try:
-                parsed[name] = json.loads(text)
-            except ValueError:
-                parsed[name] = text
+            parsed[name] = cli_value(
+                text, as_text=bool(kinds & TEXT_TYPES and not kinds & {"object", "array"})
+            )
         return parsed
 
     def validate(self, values: dict[str, Any], flavor: str) -> dict[str, Any]:

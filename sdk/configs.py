@@ -92,14 +92,19 @@ def parse_cli_values(config_class: type[BaseModel], raw: dict[str, str]) -> dict
             raise ConfigValidationError(
                 f"unknown config field {name!r}; this flavor's fields are: {known}", field=name
             )
-        if _accepts_plain_string(field.annotation):
-            parsed[name] = text
-            continue
-        try:
-            parsed[name] = json.loads(text)
-        except ValueError:
-            parsed[name] = text
+        parsed[name] = cli_value(text, as_text=_accepts_plain_string(field.annotation))
     return parsed
+
+
+def cli_value(text: str, as_text: bool) -> Any:
+    """A `--field=text` value: the text itself for text fields, else its JSON value when it
+    parses (dicts, lists, numbers, booleans, null), else the text, for validation to judge."""
+    if as_text:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def validation_error(error: ValidationError, flavor: str) -> ConfigValidationError:

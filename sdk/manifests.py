@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from flavorhost.config_schemas import JsonSchemaConfig
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import FlavorSourceError
+from flavorhost.json_payloads import decode_object
 from flavorhost.protocol import LAUNCH_ENV_NAMES, PROTOCOL_VERSION
 
 MANIFEST_VERSION: Literal[1] = 1
@@ -115,11 +115,9 @@ def _problems(error: ValidationError) -> str:
 def parse_manifest(text: str, where: str) -> FlavorManifest:
     """The manifest in `text`; FlavorSourceError naming `where` and each problem otherwise."""
     try:
-        data = json.loads(text)
+        data = decode_object(text, f"manifest {where}")
     except ValueError as error:
-        raise FlavorSourceError(f"manifest {where} is not valid JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise FlavorSourceError(f"manifest {where} must be a JSON object")
+        raise FlavorSourceError(str(error)) from None
     try:
         return FlavorManifest.model_validate(data)
     except ValidationError as error:
@@ -141,8 +139,3 @@ def load_manifest(path: str | os.PathLike[str]) -> FlavorManifest:
 def manifest_folder(path: str) -> Path:
     """The folder a registered manifest's relative paths start from."""
     return Path(path).parent
-
-
-def is_manifest_source(source: str) -> bool:
-    """Whether a flavor's recorded source is a manifest file rather than a dotted path."""
-    return source.endswith(".json") or bool(re.search(r"[/\\]", source))

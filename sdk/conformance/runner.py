@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe
 from flavorhost.conformance.target import Target
 from flavorhost.enums import StackComponentType
 from flavorhost.generated.v1 import lifecycle_pb2
+from flavorhost.json_payloads import decode_object
 
 
 def type_suite(kind: StackComponentType) -> Suite | None:
@@ -162,10 +162,4 @@ def _run_suite(
 
 def parse_config(text: str) -> dict[str, Any]:
     """A --config value: a JSON object."""
-    try:
-        value = json.loads(text)
-    except ValueError as error:
-        raise ValueError(f"--config is not JSON: {error}") from None
-    if not isinstance(value, dict):
-        raise ValueError(f"--config must be a JSON object, not {type(value).__name__}")
-    return value
+    return decode_object(text, "--config")

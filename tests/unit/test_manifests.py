@@ -65,5 +65,5 @@ def test_unreadable_and_non_json_manifests(tmp_path: Path) -> None:
         load_manifest(tmp_path / "missing.json")
     broken = tmp_path / "broken.json"
     broken.write_text('{"name": ')
-    with pytest.raises(FlavorSourceError, match=r"is not valid JSON: .*line 1"):
+    with pytest.raises(FlavorSourceError, match=r"must be a JSON object: .*line 1"):
         load_manifest(broken)
