@@ -1,0 +1,181 @@
+"""Checks of flavorhost.v1.StepOperator (step_operator.proto): Launch runs an argv with the
+given environment, waits for it and answers its exit code.
+
+The kit's commands are `python -c ...` with the kit's own interpreter, as a pipeline's step
+commands are (docs/pipelines.md). Each writes what it saw into a marker file in a scratch folder;
+when the step operator runs steps on another machine the marker never appears here, and the
+checks then judge by the exit codes alone. FLAVORHOST_HOME is the scratch folder too, so a
+flavor that keeps step logs under it (the `local` one) leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import grpc
+
+from flavorhost.conformance.checks import CheckFailed, Suite
+from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe
+from flavorhost.conformance.support import concurrently, expect_unary_error
+from flavorhost.generated.v1 import component_pb2, step_operator_pb2_grpc
+from flavorhost.generated.v1 import step_operator_pb2 as pb
+from flavorhost.home import HOME_ENV
+
+SERVICE = "flavorhost.v1.StepOperator"
+SUITE = Suite("step_operator")
+VALUE_ENV = "FLAVORHOST_CONFORMANCE_VALUE"
+# argv: marker path ('' for none), then the exit code. Sleeps a little so that a Launch that
+# returns before its command ended is seen.
+STEP_SCRIPT = (
+    "import os, sys, time\n"
+    "time.sleep(0.2)\n"
+    "if sys.argv[1]:\n"
+    f"    open(sys.argv[1] + '.tmp', 'w').write(os.environ.get({VALUE_ENV!r}, '(unset)'))\n"
+    "    os.replace(sys.argv[1] + '.tmp', sys.argv[1])\n"
+    "sys.exit(int(sys.argv[2]))\n"
+)
+
+
+class Scratch:
+    """The scratch folder and the kit's step runs."""
+
+    def __init__(self, probe: Probe) -> None:
+        self.probe = probe
+        self.stub = step_operator_pb2_grpc.StepOperatorStub(probe.target.channel)
+        self.root = Path(tempfile.mkdtemp(prefix="flavorhost-conformance-step-"))
+        self.run_name = f"conformance-{uuid.uuid4().hex[:8]}"
+
+    def info(self, step: str) -> component_pb2.StepRunInfo:
+        return component_pb2.StepRunInfo(
+            run_id=str(uuid.uuid4()),
+            run_name=self.run_name,
+            pipeline="conformance",
+            step=step,
+            settings_json="{}",
+        )
+
+    def request(self, step: str, argv: list[str], value: str = "") -> pb.LaunchStepRequest:
+        return pb.LaunchStepRequest(
+            info=self.info(step),
+            entrypoint_command=argv,
+            environment={HOME_ENV: str(self.root), VALUE_ENV: value},
+        )
+
+    def command(self, marker: Path | None, exit_code: int) -> list[str]:
+        return [sys.executable, "-c", STEP_SCRIPT, str(marker or ""), str(exit_code)]
+
+    def launch(self, step: str, marker: Path | None, exit_code: int, value: str = "") -> int:
+        request = self.request(step, self.command(marker, exit_code), value)
+        return int(self.probe.call(self.stub.Launch, request).exit_code)
+
+
+def _scratch(probe: Probe) -> Scratch:
+    scratch: Scratch = probe.state["step_operator"]
+    return scratch
+
+
+def setup(probe: Probe) -> None:
+    probe.state["step_operator"] = Scratch(probe)
+
+
+def teardown(probe: Probe) -> None:
+    scratch = probe.state.pop("step_operator", None)
+    if scratch is not None:
+        shutil.rmtree(scratch.root, ignore_errors=True)
+
+
+SUITE.setup = setup
+SUITE.teardown = teardown
+# Every field of the `local` flavor's config has a default; other flavors need --config.
+SUITE.default_config = lambda temp: {}
+
+
+def check(
+    name: str, rpcs: tuple[str, ...] | str = "Launch"
+) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
+    """Declares a check of this suite, which needs the StepOperator service."""
+    return SUITE.check(name, rpcs, service=SERVICE)
+
+
+@check("launch runs the command and waits")
+def launch_runs(probe: Probe) -> str:
+    scratch = _scratch(probe)
+    marker = scratch.root / "ran"
+    value = uuid.uuid4().hex
+    code = scratch.launch("runs", marker, 0, value)
+    if code != 0:
+        raise CheckFailed(f"a command that exits 0 was reported with exit_code {code}")
+    if not marker.exists():
+        return "exit_code 0; the command ran elsewhere (no marker here): environment not checked"
+    seen = marker.read_text()
+    if seen != value:
+        raise CheckFailed(f"the command saw {VALUE_ENV}={seen!r}, sent {value!r}")
+    return "exit_code 0, the environment reached the command, Launch waited for it"
+
+
+@check("launch reports a failing command")
+def launch_failing(probe: Probe) -> str:
+    scratch = _scratch(probe)
+    for wanted in (1, 3, 42):
+        code = scratch.launch(f"fails-{wanted}", None, wanted)
+        if code != wanted:
+            raise CheckFailed(f"a command that exits {wanted} was reported with exit_code {code}")
+    return "exit codes 1, 3 and 42 reported as such"
+
+
+@check("launch a missing executable")
+def launch_missing_executable(probe: Probe) -> str:
+    scratch = _scratch(probe)
+    missing = str(scratch.root / "no-such-executable")
+    # A flavor that swaps argv[0] for its own interpreter still gets a command that fails.
+    request = scratch.request("missing", [missing, "-c", "import sys; sys.exit(9)"])
+    try:
+        reply = scratch.stub.Launch(
+            request, metadata=probe.metadata(), timeout=CALL_TIMEOUT_SECONDS
+        )
+    except grpc.RpcError as error:
+        code = error.code() if isinstance(error, grpc.Call) else None
+        return f"refused with {code.name if code else 'an error'}"
+    if reply.exit_code == 0:
+        raise CheckFailed("a command whose executable does not exist was reported as exit_code 0")
+    return f"exit_code {reply.exit_code}"
+
+
+@check("launch without a command")
+def launch_without_command(probe: Probe) -> str:
+    scratch = _scratch(probe)
+    expect_unary_error(
+        probe,
+        scratch.stub.Launch,
+        scratch.request("empty", []),
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "INVALID_ARGUMENT",
+        "Launch with an empty entrypoint_command",
+    )
+    return "INVALID_ARGUMENT"
+
+
+@check("concurrent launches")
+def concurrent_launches(probe: Probe) -> str:
+    scratch = _scratch(probe)
+    count = min(probe.concurrency, 4)
+
+    def one(index: int) -> str:
+        marker = scratch.root / f"concurrent-{index}"
+        value = f"value-{index}"
+        code = scratch.launch(f"concurrent-{index}", marker, 10 + index, value)
+        if code != 10 + index:
+            return f"launch {index} got exit_code {code}, want {10 + index}"
+        if marker.exists() and marker.read_text() != value:
+            return f"launch {index} saw {marker.read_text()!r}, want {value!r}"
+        return ""
+
+    problems = concurrently(count, one)
+    if problems:
+        raise CheckFailed(f"{len(problems)} of {count} failed: {problems[0]}")
+    return f"{count} at once, each with its own exit code and environment"
