@@ -170,7 +170,7 @@ def url_for_dataset(probe: Probe) -> str:
     annotator = _annotator(probe)
     annotator.launched()
     name = annotator.add("url")
-    url = annotator("GetUrlForDataset", pb.GetUrlForDatasetRequest(dataset_name=name)).url
+    url: str = annotator("GetUrlForDataset", pb.GetUrlForDatasetRequest(dataset_name=name)).url
     _url(url, "GetUrlForDataset's answer")
     return url
 

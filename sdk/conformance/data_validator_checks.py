@@ -183,7 +183,7 @@ def unknown(probe: Probe) -> str:
         names_field = METHODS[method][1]
         validator.expect(
             method,
-            validator.request(method, **{names_field: [unknown_name]}),
+            validator.request(method, DATASET, **{names_field: [unknown_name]}),
             S.INVALID_ARGUMENT,
             INVALID,
             f"with an unknown {names_field} entry",

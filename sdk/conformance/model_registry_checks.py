@@ -391,7 +391,7 @@ def model_uri(probe: Probe) -> str:
     uri = registry(
         "GetModelUriArtifactStore", pb.GetModelUriArtifactStoreRequest(model_version=found)
     ).uri
-    if not uri:
+    if not isinstance(uri, str) or not uri:
         raise CheckFailed("GetModelUriArtifactStore answered an empty URI")
     registry.expect(
         "GetModelUriArtifactStore",
