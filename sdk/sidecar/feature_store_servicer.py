@@ -7,7 +7,7 @@ from typing import Any
 import grpc
 
 from flavorhost import errors
-from flavorhost.feature_stores.base_feature_store import BaseFeatureStore
+from flavorhost.feature_stores.base_feature_store import BaseFeatureStore, feature_refs
 from flavorhost.feature_stores.tables import columns_of, from_table, to_table
 from flavorhost.generated.v1 import feature_store_pb2 as pb
 from flavorhost.sidecar.components import ComponentTable
@@ -35,7 +35,7 @@ class FeatureStoreServicer:
         rows = store.get_historical_features(
             entity_df, list(request.features), request.full_feature_names
         )
-        columns = columns_of([dict.fromkeys(request.entity_df.columns), *rows])
+        columns = columns_of([_promised(request.entity_df, request), *rows])
         return pb.GetHistoricalFeaturesResponse(table=to_table(rows, "the answer", columns))
 
     @errors.servicer_errors
@@ -52,7 +52,16 @@ class FeatureStoreServicer:
             raise ValueError(f"the feature store answered columns of different lengths {lengths}")
         count = lengths.pop() if lengths else 0
         rows = [{name: values[i] for name, values in answer.items()} for i in range(count)]
-        return pb.GetOnlineFeaturesResponse(table=to_table(rows, "the answer", list(answer)))
+        columns = columns_of([_promised(request.entity_rows, request), answer])
+        return pb.GetOnlineFeaturesResponse(table=to_table(rows, "the answer", columns))
+
+
+def _promised(entity: pb.Table, request: Any) -> dict[str, None]:
+    """The columns the proto promises, in order: the entity table's, then one per feature (so
+    an answer without rows still names them)."""
+    features = feature_refs(list(request.features), request.full_feature_names)
+    names = [*entity.columns, *(ref.column(request.full_feature_names) for ref in features)]
+    return dict.fromkeys(names)
 
 
 def register(server: grpc.Server, table: ComponentTable) -> str:
