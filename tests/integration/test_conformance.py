@@ -175,8 +175,3 @@ def test_a_command_that_exits_before_its_handshake_is_named_with_its_stderr() ->
     assert "exited with code 4 before its handshake" in output
     assert sys.executable in output and "no flavor here" in output
 
-
-def test_a_type_without_a_suite_says_so() -> None:
-    code, _, output = conformance("model_registry", "--address", "unix:///nonexistent/x.sock")
-    assert "no model_registry suite yet" in output
-    assert code == 1  # nothing answers at that address
