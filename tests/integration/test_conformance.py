@@ -174,4 +174,3 @@ def test_a_command_that_exits_before_its_handshake_is_named_with_its_stderr() ->
     assert code == 1 and outcomes == {}
     assert "exited with code 4 before its handshake" in output
     assert sys.executable in output and "no flavor here" in output
-
