@@ -41,6 +41,7 @@ from flavorhost.flavors.local_artifact_store.flavor import (
 )
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc
+from flavorhost.host.launch_commands import python_launch
 from flavorhost.host.registry import ComponentRecord, FlavorRecord
 from flavorhost.host.sidecar_process import SidecarProcess
 from flavorhost.host_connection import is_running, wait_until_stopped
@@ -131,7 +132,8 @@ class OneHop:
         flavor = FlavorRecord(ARTIFACT_STORE, "local", LOCAL_SOURCE, "", True)
         sockets = Path(tempfile.mkdtemp(prefix="fh-bench-"))
         self._sockets = sockets
-        self.sidecar = SidecarProcess.launch(flavor, sockets, work / "one-hop-sidecar.log")
+        command = python_launch(flavor, sys.executable)
+        self.sidecar = SidecarProcess.launch(flavor, command, sockets, work / "one-hop-sidecar.log")
         component = ComponentRecord(
             str(uuid.uuid4()), ARTIFACT_STORE, "bench", "local", {}, time.time(), time.time()
         )

@@ -11,6 +11,21 @@ const CHUNK_SIZE = 512 << 10;
 // ReadRequest: servers keep chunks between 256 KiB and 1 MiB (smaller when the client asks).
 const MAX_CHUNK_SIZE = 1 << 20;
 
+/**
+ * Seconds since the epoch from nanoseconds, computed as Python's os.stat computes st_mtime
+ * (whole seconds plus nanoseconds * 1e-9), so both flavors report the very same float.
+ */
+function seconds(ns) {
+  const billion = 1000000000n;
+  let whole = ns / billion;
+  let rest = ns % billion;
+  if (rest < 0n) {
+    whole -= 1n;
+    rest += billion;
+  }
+  return Number(whole) + Number(rest) * 1e-9;
+}
+
 /** The version token of a file: changes whenever its contents are replaced. */
 function versionOf(stat) {
   return `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}`;
@@ -130,16 +145,18 @@ function artifactStoreHandlers(table) {
       const stat = await table.forCall(call).stat(request.path);
       return {
         stat: {
-          size: stat.size,
+          size: Number(stat.size),
           is_dir: stat.isDirectory(),
-          mode: stat.mode,
-          mtime: stat.mtimeMs / 1000,
-          atime: stat.atimeMs / 1000,
-          ctime: stat.ctimeMs / 1000,
+          mode: Number(stat.mode),
+          mtime: seconds(stat.mtimeNs),
+          atime: seconds(stat.atimeNs),
+          ctime: seconds(stat.ctimeNs),
         },
       };
     },
-    Size: async (request, call) => ({ size: (await table.forCall(call).stat(request.path)).size }),
+    Size: async (request, call) => ({
+      size: Number((await table.forCall(call).stat(request.path)).size),
+    }),
     Walk: async (request, call, send) => {
       const store = table.forCall(call);
       await store.walk(

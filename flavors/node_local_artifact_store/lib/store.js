@@ -185,9 +185,9 @@ class LocalStore {
     return visible(await fsp.readdir(this.resolve(p))).sort(byCodePoint);
   }
 
-  /** fs.stat of the path (symlinks followed). */
+  /** fs.stat of the path (symlinks followed), with nanosecond times as BigInts. */
   async stat(p) {
-    return fsp.stat(this.resolve(p));
+    return fsp.stat(this.resolve(p), { bigint: true });
   }
 
   async mkdir(p) {
