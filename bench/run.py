@@ -52,6 +52,7 @@ from flavorhost.proxies.handed_over_files import FILE_HANDOVER_ENV
 RESULTS = Path(__file__).resolve().parent / "results"
 MIB = 1 << 20
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
+ORCHESTRATOR = StackComponentType.ORCHESTRATOR
 LOCAL_SOURCE = f"{LocalArtifactStoreFlavor.__module__}.{LocalArtifactStoreFlavor.__qualname__}"
 
 
@@ -218,6 +219,8 @@ PROXY_PATHS = {
     "proxied": "as users call it (for the local flavor: the descriptor handed over)",
     "streamed": f"direct gRPC streams ({FILE_HANDOVER_ENV}=0, as for flavors that stream)",
     "via_host": f"through the host ({DIRECT_ENV}=0, as for remote clients)",
+    "node_local": "the node_local flavor (JavaScript, @grpc/grpc-js) as users call it: streamed, "
+    "on the same folder; measured when node is installed",
 }
 
 
@@ -649,29 +652,27 @@ def markdown(report: Report) -> str:
         cells.append(f"{row['proxied_vs_one_hop_p50']:.2f}x")
         cells.append(f"{row['via_host_vs_one_hop_p50']:.2f}x")
         lines.append("| " + " | ".join(cells) + " |")
+    paths = [p for p in PROXY_PATHS if report.streaming and p in report.streaming[0]]
+    names = [p.replace("_", " ") if p != "node_local" else p for p in paths]
+    header = ["size", "direction", "local", "one hop", *names, "proxied / local"]
+    header += [f"{name} / one hop" for name in names]
     lines += [
         "",
         "## Streaming (MB/s, best of 3)",
         "",
-        "*proxied*: "
-        + PROXY_PATHS["proxied"]
-        + "; *streamed*: "
-        + PROXY_PATHS["streamed"]
-        + "; *via host*: "
-        + PROXY_PATHS["via_host"]
+        "; ".join(f"*{name}*: {PROXY_PATHS[p]}" for p, name in zip(paths, names, strict=True))
         + ".",
         "",
-        "| size | direction | local | one hop | proxied | streamed | via host | proxied / local "
-        "| proxied / one hop | streamed / one hop | via host / one hop |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| " + " | ".join(header) + " |",
+        "|" + " --- |" * len(header),
     ]
     for row in report.streaming:
         for direction in ("write", "read"):
             key = f"{direction}_mb_s"
             cells = [f"{row['size_mib']} MiB", direction]
-            cells += [f"{row[label][key]:.0f}" for label in ("local", "one_hop", *PROXY_PATHS)]
+            cells += [f"{row[label][key]:.0f}" for label in ("local", "one_hop", *paths)]
             cells.append(f"{row[f'proxied_vs_local_{direction}']:.2f}x")
-            cells += [f"{row[f'{label}_vs_one_hop_{direction}']:.2f}x" for label in PROXY_PATHS]
+            cells += [f"{row[f'{label}_vs_one_hop_{direction}']:.2f}x" for label in paths]
             lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
@@ -731,6 +732,21 @@ def markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _node_local_store(client: Client, root: Path) -> Any:
+    """A node_local store on the same folder as the local one, or None without Node.js."""
+    if shutil.which("node") is None:
+        print("node is not installed: the node_local column is left out", flush=True)
+        return None
+    config = {"path": str(root)}
+    client.register_component(ARTIFACT_STORE, "bench_node", "node_local", config=config)
+    client.register_stack("bench_node", {ARTIFACT_STORE: "bench_node", ORCHESTRATOR: "default"})
+    client.activate_stack("bench_node")
+    store = client.active_stack.artifact_store
+    client.activate_stack("default")
+    store.exists("x")  # starts the sidecar before anything is timed
+    return store
+
+
 def run(sizes: Sizes, results: Path) -> Report:
     """Runs every part against a fresh home and host; writes latest.json and latest.md."""
     report = Report(machine())
@@ -751,6 +767,9 @@ def run(sizes: Sizes, results: Path) -> Report:
         one_hop = OneHop(root, home)
         bench_latency(report, sizes, root, one_hop, proxy, via_host)
         proxies = {"proxied": proxy, "streamed": streamed, "via_host": via_host}
+        node_store = _node_local_store(client, root)
+        if node_store is not None:
+            proxies["node_local"] = node_store
         bench_streaming(report, sizes, root, one_hop, proxies)
         one_hop.close()
         one_hop = None
