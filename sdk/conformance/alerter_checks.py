@@ -24,7 +24,8 @@ import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.support import concurrently, expect_unary_error
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads
 from flavorhost.generated.v1 import alerter_pb2 as pb
 from flavorhost.generated.v1 import alerter_pb2_grpc
 
@@ -118,21 +119,20 @@ def default_config(temp: str) -> dict[str, Any]:
     }
 
 
-class Alerts:
+class Alerts(Service):
     """Calls to the alerter under test, and the kit's receiver if the config is the kit's."""
 
     def __init__(self, probe: Probe, receiver: Receiver | None) -> None:
-        self.probe = probe
-        self.stub = alerter_pb2_grpc.AlerterStub(probe.target.channel)
+        super().__init__(probe, alerter_pb2_grpc.AlerterStub)
         self.receiver = receiver
 
     def post(self, message: str, params_json: str = "") -> bool:
         request = pb.PostRequest(message=message, params_json=params_json)
-        return bool(self.probe.call(self.stub.Post, request).delivered)
+        return bool(self("Post", request).delivered)
 
     def ask(self, question: str, params_json: str = "") -> bool:
         request = pb.AskRequest(question=question, params_json=params_json)
-        return bool(self.probe.call(self.stub.Ask, request).approved)
+        return bool(self("Ask", request).approved)
 
     def own(self) -> Receiver:
         if self.receiver is None:
@@ -221,16 +221,13 @@ def bad_parameters(probe: Probe) -> str:
     alerts = _alerts(probe)
     before = len(alerts.receiver.texts()) if alerts.receiver else 0
     cases = ["{not json", "[1, 2]", json.dumps({UNKNOWN_FIELD: 1})]
-    for method, request_class, field in (
-        (alerts.stub.Post, pb.PostRequest, "message"),
-        (alerts.stub.Ask, pb.AskRequest, "question"),
+    for name, request_class, field in (
+        ("Post", pb.PostRequest, "message"),
+        ("Ask", pb.AskRequest, "question"),
     ):
-        name = "Post" if field == "message" else "Ask"
         for params in cases:
             request = request_class(**{field: "conformance: never sent"}, params_json=params)
-            error = expect_unary_error(
-                probe, method, request, INVALID, "INVALID_ARGUMENT", f"{name} with {params!r}"
-            )
+            error = alerts.expect(name, request, INVALID, "INVALID_ARGUMENT", f"with {params!r}")
             details = error.details() if isinstance(error, grpc.Call) else ""
             if UNKNOWN_FIELD in params and UNKNOWN_FIELD not in (details or ""):
                 raise CheckFailed(f"{name}: the error does not name the field: {details!r}")
@@ -249,9 +246,7 @@ def concurrent_posts(probe: Probe) -> str:
     def one(index: int) -> str:
         return "" if alerts.post(texts[index]) else f"post {index} not delivered"
 
-    problems = concurrently(count, one)
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {count}: {problems[0]}")
+    on_threads(probe, count, one)
     missing = set(texts) - set(receiver.texts())
     if missing:
         raise CheckFailed(f"{len(missing)} of {count} delivered posts never reached the webhook")

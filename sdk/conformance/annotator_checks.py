@@ -13,20 +13,18 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import grpc
+
 from flavorhost.conformance.checks import CheckFailed, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import (
-    S,
-    Service,
-    json_text,
-    on_threads,
-    scratch_name,
-)
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import json_value, on_threads, scratch_name
 from flavorhost.generated.v1 import annotator_pb2 as pb
 from flavorhost.generated.v1 import annotator_pb2_grpc
 
 SERVICE = "flavorhost.v1.Annotator"
 SUITE = Suite("annotator")
+S = grpc.StatusCode
 NOT_FOUND, EXISTS, INVALID = "ENTITY_NOT_FOUND", "ENTITY_EXISTS", "INVALID_ARGUMENT"
 # Every method that takes a dataset, with its request class.
 DATASET_METHODS: dict[str, Any] = {
@@ -44,15 +42,13 @@ class Annotator(Service):
     """Calls of the annotator under test, and the datasets the kit added."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe, annotator_pb2_grpc.AnnotatorStub, pb.DESCRIPTOR.services_by_name["Annotator"]
-        )
-        self.prefix = scratch_name("")
+        super().__init__(probe, annotator_pb2_grpc.AnnotatorStub)
+        self.prefix = f"{scratch_name()}-"
 
     def add(self, what: str) -> str:
         name = f"{self.prefix}{what}"
         answer = self("AddDataset", pb.AddDatasetRequest(dataset_name=name))
-        json_text(answer.dataset_json, "AddDataset's dataset_json")
+        json_value(answer.dataset_json, "AddDataset's dataset_json")
         return name
 
     def names(self) -> list[str]:
@@ -133,9 +129,9 @@ def datasets(probe: Probe) -> None:
             f"GetDatasets listed {len(before)} datasets, then {len(after)} after one was added"
         )
     for index, text in enumerate(after):
-        json_text(text, f"GetDatasets' datasets_json[{index}]")
+        json_value(text, f"GetDatasets' datasets_json[{index}]")
     got = annotator("GetDataset", pb.GetDatasetRequest(dataset_name=name)).dataset_json
-    json_text(got, "GetDataset's dataset_json")
+    json_value(got, "GetDataset's dataset_json")
     annotator("DeleteDataset", pb.DeleteDatasetRequest(dataset_name=name))
     if name in annotator.names():
         raise CheckFailed("GetDatasetNames still lists the deleted dataset")
@@ -161,7 +157,7 @@ def stats(probe: Probe) -> str:
         ("GetLabeledData", pb.GetLabeledDataRequest(dataset_name=name)),
         ("GetUnlabeledData", pb.GetUnlabeledDataRequest(dataset_name=name)),
     ):
-        json_text(annotator(method, request).data_json, f"{method}'s data_json")
+        json_value(annotator(method, request).data_json, f"{method}'s data_json")
     return f"0 labeled, {counts.unlabeled} unlabeled"
 
 

@@ -11,16 +11,15 @@ import contextlib
 import hashlib
 import os
 import posixpath
-import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import grpc
-from google.protobuf import descriptor_pb2
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe, expect_error
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads, scratch_name
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
 from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
 from flavorhost.protocol import CHUNK_SIZE
@@ -30,27 +29,17 @@ SUITE = Suite("artifact_store")
 S = grpc.StatusCode
 
 
-class Store:
+class Store(Service):
     """The scratch folder and calls to the store under test."""
 
     def __init__(self, probe: Probe, root: str) -> None:
-        self.probe = probe
-        self.stub = artifact_store_pb2_grpc.ArtifactStoreStub(probe.target.channel)
-        self.root = root.rstrip("/") + f"/conformance-{uuid.uuid4().hex[:8]}"
+        super().__init__(probe, artifact_store_pb2_grpc.ArtifactStoreStub)
+        self.root = f"{root.rstrip('/')}/{scratch_name()}"
         # Object stores have no empty directories: MkDir may create nothing (found out in setup).
         self.keeps_empty_dirs = True
 
     def path(self, *parts: str) -> str:
         return posixpath.join(self.root, *parts)
-
-    def unary(self, method: str, request: Any) -> Any:
-        return self.probe.call(getattr(self.stub, method), request)
-
-    def raw_unary(self, method: str, request: Any) -> Any:
-        """The call itself, for expect_error."""
-        return getattr(self.stub, method)(
-            request, metadata=self.probe.metadata(), timeout=CALL_TIMEOUT_SECONDS
-        )
 
     def write_messages(self, path: str, data: bytes, append: bool = False) -> Iterator[Any]:
         yield pb.WriteRequest(open=pb.WriteOpen(path=path, append=append))
@@ -87,18 +76,23 @@ class Store:
         """A directory that exists in any store: made, and holding a file (object stores have
         no empty directories)."""
         path = self.path(*parts)
-        self.unary("MakeDirs", pb.MakeDirsRequest(path=path))
+        self("MakeDirs", pb.MakeDirsRequest(path=path))
         self.write(posixpath.join(path, "inside.txt"), b"x")
         return path
 
     def exists(self, path: str) -> bool:
-        return bool(self.unary("Exists", pb.ExistsRequest(path=path)).exists)
+        return bool(self("Exists", pb.ExistsRequest(path=path)).exists)
 
-    def expect(self, method: str, request: Any, code: grpc.StatusCode, reason: str) -> None:
-        try:
-            expect_error(lambda: self.raw_unary(method, request), code, reason)
-        except CheckFailed as failure:
-            raise CheckFailed(f"{method} {self.show(request)}: {failure}") from None
+    def expect(
+        self,
+        method: str,
+        request: Any,
+        code: grpc.StatusCode,
+        reasons: str | Iterable[str] | None,
+        why: str = "",
+    ) -> grpc.RpcError:
+        """As Service.expect; the failure shows the request, the scratch folder as `~`."""
+        return super().expect(method, request, code, reasons, why or self.show(request))
 
     def show(self, request: Any) -> str:
         """A request on one line, the scratch folder shortened to `~`."""
@@ -121,18 +115,18 @@ def setup(probe: Probe) -> None:
         raise ValueError("the config has no `path`: the kit works in a scratch folder under it")
     store = Store(probe, root)
     probe.state["artifact_store"] = store
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=store.root))
+    store("MakeDirs", pb.MakeDirsRequest(path=store.root))
     probe_dir = store.path("empty-dir-probe")
-    store.unary("MkDir", pb.MkDirRequest(path=probe_dir))
-    store.keeps_empty_dirs = bool(store.unary("IsDir", pb.IsDirRequest(path=probe_dir)).is_dir)
+    store("MkDir", pb.MkDirRequest(path=probe_dir))
+    store.keeps_empty_dirs = bool(store("IsDir", pb.IsDirRequest(path=probe_dir)).is_dir)
     if store.keeps_empty_dirs:
-        store.unary("RmTree", pb.RmTreeRequest(path=probe_dir))
+        store("RmTree", pb.RmTreeRequest(path=probe_dir))
 
 
 def teardown(probe: Probe) -> None:
     store = probe.state.pop("artifact_store", None)
     if store is not None and store.exists(store.root):
-        store.unary("RmTree", pb.RmTreeRequest(path=store.root))
+        store("RmTree", pb.RmTreeRequest(path=store.root))
 
 
 SUITE.setup = setup
@@ -299,7 +293,7 @@ def exists_and_isdir(probe: Probe) -> None:
     for path, (exists, is_dir) in expected.items():
         got = (
             store.exists(path),
-            bool(store.unary("IsDir", pb.IsDirRequest(path=path)).is_dir),
+            bool(store("IsDir", pb.IsDirRequest(path=path)).is_dir),
         )
         if got != (exists, is_dir):
             raise CheckFailed(f"{path}: exists/isdir {got}, want {(exists, is_dir)}")
@@ -309,12 +303,12 @@ def exists_and_isdir(probe: Probe) -> None:
 def listdir(probe: Probe) -> None:
     store = _store(probe)
     folder = store.path("listing")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
     for name in ("b.txt", "a.txt", "deeper/c.txt"):
         if name.startswith("deeper") and store.keeps_empty_dirs:
-            store.unary("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(folder, "deeper")))
+            store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(folder, "deeper")))
         store.write(posixpath.join(folder, name), b"x")
-    names = sorted(store.unary("ListDir", pb.ListDirRequest(path=folder)).names)
+    names = sorted(store("ListDir", pb.ListDirRequest(path=folder)).names)
     if names != ["a.txt", "b.txt", "deeper"]:
         raise CheckFailed(f"ListDir gave {names}, want entry names ['a.txt', 'b.txt', 'deeper']")
     store.expect(
@@ -332,14 +326,14 @@ def listdir(probe: Probe) -> None:
 def glob(probe: Probe) -> None:
     store = _store(probe)
     folder = store.path("globbing")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
     for name in ("one.txt", "two.txt", "three.bin"):
         store.write(posixpath.join(folder, name), b"x")
-    paths = sorted(store.unary("Glob", pb.GlobRequest(pattern=f"{folder}/*.txt")).paths)
+    paths = sorted(store("Glob", pb.GlobRequest(pattern=f"{folder}/*.txt")).paths)
     want = [f"{folder}/one.txt", f"{folder}/two.txt"]
     if paths != want:
         raise CheckFailed(f"Glob gave {paths}, want {want}")
-    if list(store.unary("Glob", pb.GlobRequest(pattern=f"{folder}/*.none")).paths):
+    if list(store("Glob", pb.GlobRequest(pattern=f"{folder}/*.none")).paths):
         raise CheckFailed("Glob with no match returned paths")
 
 
@@ -348,12 +342,12 @@ def stat_and_size(probe: Probe) -> None:
     store = _store(probe)
     path = store.path("sized.bin")
     store.write(path, b"x" * 1234)
-    info = store.unary("Stat", pb.StatRequest(path=path)).stat
+    info = store("Stat", pb.StatRequest(path=path)).stat
     if info.size != 1234 or info.is_dir:
         raise CheckFailed(f"Stat of a 1234-byte file: size {info.size}, is_dir {info.is_dir}")
-    if store.unary("Size", pb.SizeRequest(path=path)).size != 1234:
+    if store("Size", pb.SizeRequest(path=path)).size != 1234:
         raise CheckFailed("Size of a 1234-byte file is wrong")
-    if not store.unary("Stat", pb.StatRequest(path=store.root)).stat.is_dir:
+    if not store("Stat", pb.StatRequest(path=store.root)).stat.is_dir:
         raise CheckFailed("Stat of the scratch folder: is_dir is false")
     missing = store.path("missing")
     store.expect("Stat", pb.StatRequest(path=missing), S.NOT_FOUND, "FILE_NOT_FOUND")
@@ -364,14 +358,14 @@ def stat_and_size(probe: Probe) -> None:
 def mkdir_and_makedirs(probe: Probe) -> str:
     store = _store(probe)
     nested = store.path("made", "by", "makedirs")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=nested))
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=nested))  # an existing one is fine
+    store("MakeDirs", pb.MakeDirsRequest(path=nested))
+    store("MakeDirs", pb.MakeDirsRequest(path=nested))  # an existing one is fine
     if not store.keeps_empty_dirs:
-        store.unary("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
+        store("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
         return "the store keeps no empty directories: only that MkDir/MakeDirs succeed"
-    if not store.unary("IsDir", pb.IsDirRequest(path=nested)).is_dir:
+    if not store("IsDir", pb.IsDirRequest(path=nested)).is_dir:
         raise CheckFailed("MakeDirs did not create the directory")
-    store.unary("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
+    store("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
     store.expect(
         "MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")), S.ALREADY_EXISTS, "FILE_EXISTS"
     )
@@ -389,7 +383,7 @@ def remove(probe: Probe) -> None:
     store = _store(probe)
     path = store.path("doomed.txt")
     store.write(path, b"x")
-    store.unary("Remove", pb.RemoveRequest(path=path))
+    store("Remove", pb.RemoveRequest(path=path))
     if store.exists(path):
         raise CheckFailed("the file still exists after Remove")
     store.expect("Remove", pb.RemoveRequest(path=path), S.NOT_FOUND, "FILE_NOT_FOUND")
@@ -410,7 +404,7 @@ def _copy_or_rename(probe: Probe, method: str, request_class: Any) -> None:
     store.expect(method, request_class(src=src, dst=dst), S.ALREADY_EXISTS, "FILE_EXISTS")
     if store.read(dst)[1] != b"destination":
         raise CheckFailed(f"a refused {method} changed the destination")
-    store.unary(method, request_class(src=src, dst=dst, overwrite=True))
+    store(method, request_class(src=src, dst=dst, overwrite=True))
     if store.read(dst)[1] != b"source":
         raise CheckFailed(f"{method} with overwrite did not replace the destination")
     if store.exists(src) != (method == "CopyFile"):
@@ -418,7 +412,7 @@ def _copy_or_rename(probe: Probe, method: str, request_class: Any) -> None:
             f"after {method} the source {'is gone' if method == 'CopyFile' else 'remains'}"
         )
     fresh = store.path(f"{method}-fresh.txt")
-    store.unary(method, request_class(src=dst, dst=fresh))
+    store(method, request_class(src=dst, dst=fresh))
     if store.read(fresh)[1] != b"source":
         raise CheckFailed(f"{method} to a new name gave other content")
     missing = store.path("missing-source")
@@ -442,7 +436,7 @@ def rmtree(probe: Probe) -> None:
     store = _store(probe)
     top = store.path("tree")
     if store.keeps_empty_dirs:
-        store.unary("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
+        store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
     store.write(posixpath.join(top, "a", "b", "leaf.txt"), b"x")
     store.write(posixpath.join(top, "root.txt"), b"x")
     store.expect(
@@ -451,7 +445,7 @@ def rmtree(probe: Probe) -> None:
         S.FAILED_PRECONDITION,
         "NOT_A_DIRECTORY",
     )
-    store.unary("RmTree", pb.RmTreeRequest(path=top))
+    store("RmTree", pb.RmTreeRequest(path=top))
     if store.exists(top) or store.exists(posixpath.join(top, "a", "b", "leaf.txt")):
         raise CheckFailed("the tree still exists after RmTree")
     store.expect("RmTree", pb.RmTreeRequest(path=top), S.NOT_FOUND, "FILE_NOT_FOUND")
@@ -462,7 +456,7 @@ def walk(probe: Probe) -> None:
     store = _store(probe)
     top = store.path("walked")
     if store.keeps_empty_dirs:
-        store.unary("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
+        store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
     store.write(posixpath.join(top, "top.txt"), b"x")
     store.write(posixpath.join(top, "a", "one.txt"), b"x")
     store.write(posixpath.join(top, "a", "b", "deep.txt"), b"x")
@@ -497,13 +491,6 @@ def _file_not_found() -> int:
     return int(common_pb2.ErrorReason.Value("FILE_NOT_FOUND"))
 
 
-def _idempotent_methods() -> list[str]:
-    """The methods the proto marks NO_SIDE_EFFECTS, read from the generated descriptors."""
-    service = pb.DESCRIPTOR.services_by_name["ArtifactStore"]
-    no_side_effects = descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS
-    return [m.name for m in service.methods if m.GetOptions().idempotency_level == no_side_effects]
-
-
 def _snapshot(store: Store) -> list[tuple[str, list[str], list[tuple[str, int]]]]:
     """The scratch tree with file sizes, to show a call changed nothing."""
     entries = store.probe.stream(store.stub.Walk, pb.WalkRequest(top=store.root, topdown=True))
@@ -514,7 +501,7 @@ def _snapshot(store: Store) -> list[tuple[str, list[str], list[tuple[str, int]]]
             sorted(
                 (
                     name,
-                    store.unary("Size", pb.SizeRequest(path=posixpath.join(e.dirpath, name))).size,
+                    store("Size", pb.SizeRequest(path=posixpath.join(e.dirpath, name))).size,
                 )
                 for name in e.filenames
             ),
@@ -527,7 +514,7 @@ def _snapshot(store: Store) -> list[tuple[str, list[str], list[tuple[str, int]]]
 def idempotent(probe: Probe) -> str:
     store = _store(probe)
     folder = store.path("idem")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
     file = posixpath.join(folder, "f.txt")
     store.write(file, b"same every time")
     requests: dict[str, Any] = {
@@ -540,32 +527,13 @@ def idempotent(probe: Probe) -> str:
         "Size": pb.SizeRequest(path=file),
         "Walk": pb.WalkRequest(top=folder, topdown=True),
     }
-    methods = _idempotent_methods()
-    unknown = [m for m in methods if m not in requests]
-    if unknown:
-        raise CheckFailed(f"the kit has no request for NO_SIDE_EFFECTS methods {unknown}")
-    streaming = {
-        m.name
-        for m in pb.DESCRIPTOR.services_by_name["ArtifactStore"].methods
-        if m.server_streaming
-    }
-    before = _snapshot(store)
-    for method in methods:
-        call = getattr(store.stub, method)
-        answers = [
-            probe.stream(call, requests[method])
-            if method in streaming
-            else probe.call(call, requests[method])
-            for _ in range(2)
-        ]
+
+    def normalize(method: str, answer: Any) -> Any:
         if method == "Stat":  # access times may move when the sidecar reads; the rest may not
-            for answer in answers:
-                answer.stat.atime = 0  # type: ignore[union-attr]
-        if answers[0] != answers[1]:
-            raise CheckFailed(f"{method} answered differently the second time")
-        if _snapshot(store) != before:
-            raise CheckFailed(f"{method} changed the store")
-    return f"{len(methods)} methods: {', '.join(methods)}"
+            answer.stat.atime = 0
+        return answer
+
+    return store.idempotent(requests, lambda: _snapshot(store), normalize)
 
 
 @check("large stream", ("Write", "Read", "Size"))
@@ -576,7 +544,7 @@ def large_stream(probe: Probe) -> str:
     data = (block * (size // len(block) + 1))[:size]
     path = store.path("large.bin")
     store.write(path, data)
-    if store.unary("Size", pb.SizeRequest(path=path)).size != size:
+    if store("Size", pb.SizeRequest(path=path)).size != size:
         raise CheckFailed(f"Size of the {size >> 20} MiB file is wrong")
     digest = hashlib.sha256()
     count = 0
@@ -590,7 +558,7 @@ def large_stream(probe: Probe) -> str:
     _, got = store.read(path, offset=offset, length=length)
     if got != data[offset : offset + length]:
         raise CheckFailed(f"Read at offset {offset}, length {length} gave other bytes")
-    store.unary("Remove", pb.RemoveRequest(path=path))
+    store("Remove", pb.RemoveRequest(path=path))
     return f"{size >> 20} MiB in {count} chunks"
 
 
@@ -598,7 +566,7 @@ def large_stream(probe: Probe) -> str:
 def concurrent(probe: Probe) -> str:
     store = _store(probe)
     folder = store.path("concurrent")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
 
     def one(index: int) -> str:
         data = os.urandom(256 << 10) + str(index).encode()
@@ -606,15 +574,12 @@ def concurrent(probe: Probe) -> str:
         store.write(path, data)
         if store.read(path)[1] != data:
             return f"file {index} read back different"
-        if store.unary("Size", pb.SizeRequest(path=path)).size != len(data):
+        if store("Size", pb.SizeRequest(path=path)).size != len(data):
             return f"file {index} has the wrong size"
         return ""
 
-    with ThreadPoolExecutor(max_workers=probe.concurrency) as pool:
-        problems = [p for p in pool.map(one, range(probe.concurrency)) if p]
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {probe.concurrency} failed: {problems[0]}")
-    names = store.unary("ListDir", pb.ListDirRequest(path=folder)).names
+    note = on_threads(probe, probe.concurrency, one)
+    names = store("ListDir", pb.ListDirRequest(path=folder)).names
     if len(names) != probe.concurrency:
         raise CheckFailed(f"{len(names)} files listed after {probe.concurrency} writes")
-    return f"{probe.concurrency} threads"
+    return note

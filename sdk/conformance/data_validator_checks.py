@@ -15,20 +15,15 @@ import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite, describe
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import (
-    S,
-    Service,
-    json_text,
-    no_side_effect_methods,
-    on_threads,
-    scratch_name,
-)
+from flavorhost.conformance.service import Service, no_side_effect_methods
+from flavorhost.conformance.support import json_value, on_threads, scratch_name
 from flavorhost.errors import error_info
 from flavorhost.generated.v1 import data_validator_pb2 as pb
 from flavorhost.generated.v1 import data_validator_pb2_grpc
 
 SERVICE = "flavorhost.v1.DataValidator"
 SUITE = Suite("data_validator")
+S = grpc.StatusCode
 INVALID = "INVALID_ARGUMENT"
 DATASET = b'id,amount,city\r\n1,10.5,Oslo\r\n2,11,"Bergen, Norway"\r\n3,,"say ""hi"""\r\n'
 COMPARISON = b"id,amount,city\n1,12,Oslo\n2,13.5,Bergen\n"
@@ -46,11 +41,7 @@ class Validator(Service):
     """Calls of the data validator under test, and which methods it offers."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe,
-            data_validator_pb2_grpc.DataValidatorStub,
-            pb.DESCRIPTOR.services_by_name["DataValidator"],
-        )
+        super().__init__(probe, data_validator_pb2_grpc.DataValidatorStub)
         self.offered: dict[str, bool] = {}
 
     def request(self, method: str, csv: bytes = DATASET, **fields: Any) -> Any:
@@ -71,7 +62,7 @@ class Validator(Service):
                 return None
             raise CheckFailed(f"{method} failed: {describe(error)}") from error
         self.offered[method] = True
-        return json_text(getattr(reply, METHODS[method][2]), f"{method}'s answer")
+        return json_value(getattr(reply, METHODS[method][2]), f"{method}'s answer")
 
     def implemented(self) -> list[str]:
         """The data methods the flavor offers (found out by calling them)."""

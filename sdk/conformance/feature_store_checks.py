@@ -15,14 +15,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import grpc
+
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import S, Service, on_threads, scratch_name
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads, scratch_name
 from flavorhost.generated.v1 import feature_store_pb2 as pb
 from flavorhost.generated.v1 import feature_store_pb2_grpc
 
 SERVICE = "flavorhost.v1.FeatureStore"
 SUITE = Suite("feature_store")
+S = grpc.StatusCode
 INVALID = "INVALID_ARGUMENT"
 
 VIEW = "conformance_drivers"
@@ -99,11 +103,7 @@ class Store(Service):
     """Calls of the feature store under test."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe,
-            feature_store_pb2_grpc.FeatureStoreStub,
-            pb.DESCRIPTOR.services_by_name["FeatureStore"],
-        )
+        super().__init__(probe, feature_store_pb2_grpc.FeatureStoreStub)
         self.fixture = ""  # why the fixture checks cannot run, or '' when they can
 
     def needs_fixture(self) -> None:

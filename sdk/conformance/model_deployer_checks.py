@@ -21,13 +21,15 @@ import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite, describe
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import S, Service, json_text, on_threads, scratch_name
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import json_object, on_threads, scratch_name
 from flavorhost.errors import error_info
 from flavorhost.generated.v1 import model_deployer_pb2 as pb
 from flavorhost.generated.v1 import model_deployer_pb2_grpc
 
 SERVICE = "flavorhost.v1.ModelDeployer"
 SUITE = Suite("model_deployer")
+S = grpc.StatusCode
 NOT_FOUND, INVALID = "ENTITY_NOT_FOUND", "INVALID_ARGUMENT"
 MODEL = pb.Model(format="json", content=json.dumps({"coef": [2.0, 1.0], "intercept": 0.5}).encode())
 # Seconds a deployed or started server has to serve (every call's deadline is longer).
@@ -40,11 +42,7 @@ class Deployer(Service):
     """Calls of the deployer under test, and the services the kit deployed."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe,
-            model_deployer_pb2_grpc.ModelDeployerStub,
-            pb.DESCRIPTOR.services_by_name["ModelDeployer"],
-        )
+        super().__init__(probe, model_deployer_pb2_grpc.ModelDeployerStub)
         self.pipeline = scratch_name("pipeline")
         self.refused = ""  # why the kit's model cannot be deployed, once found out
         self.first: pb.ModelService | None = None
@@ -171,9 +169,9 @@ def deploy(probe: Probe) -> str:
         uuid.UUID(service.uuid)
     except ValueError:
         raise CheckFailed(f"the service's uuid {service.uuid!r} is not a UUID") from None
-    config = json_text(service.config_json, "the service's config_json")
+    config = json_object(service.config_json, "the service's config_json")
     wanted = json.loads(deployer.config("first"))
-    if not isinstance(config, dict) or any(config.get(k) != v for k, v in wanted.items()):
+    if any(config.get(k) != v for k, v in wanted.items()):
         raise CheckFailed(f"the service's config_json {service.config_json} lacks {wanted}")
     _serving(service, "the deployed service")
     return service.prediction_url

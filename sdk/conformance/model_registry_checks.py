@@ -14,14 +14,18 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+import grpc
+
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import S, Service, on_threads, scratch_name
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads, scratch_name
 from flavorhost.generated.v1 import model_registry_pb2 as pb
 from flavorhost.generated.v1 import model_registry_pb2_grpc
 
 SERVICE = "flavorhost.v1.ModelRegistry"
 SUITE = Suite("model_registry")
+S = grpc.StatusCode
 NOT_FOUND, EXISTS, INVALID = "ENTITY_NOT_FOUND", "ENTITY_EXISTS", "INVALID_ARGUMENT"
 Stage = pb.ModelVersionStage
 
@@ -30,13 +34,9 @@ class Registry(Service):
     """Calls of the registry under test, and the names the kit registered."""
 
     def __init__(self, probe: Probe, scratch: str) -> None:
-        super().__init__(
-            probe,
-            model_registry_pb2_grpc.ModelRegistryStub,
-            pb.DESCRIPTOR.services_by_name["ModelRegistry"],
-        )
+        super().__init__(probe, model_registry_pb2_grpc.ModelRegistryStub)
         self.scratch = scratch
-        self.prefix = scratch_name("")
+        self.prefix = f"{scratch_name()}-"
 
     def name(self, what: str) -> str:
         """A model name of the kit's."""

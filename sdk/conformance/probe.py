@@ -11,7 +11,7 @@ from typing import Any
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
 
-from flavorhost.conformance.checks import CheckFailed, describe
+from flavorhost.conformance.checks import CheckFailed, describe, one_line
 from flavorhost.conformance.target import Target
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import error_info
@@ -181,12 +181,7 @@ def expect_error(
         if got != code or (wanted and (info is None or info.reason not in wanted)):
             raise CheckFailed(f"expected {expected}, got {describe(error)}") from error
         return error
-    raise CheckFailed(f"expected {expected}, got OK ({_short(result)})")
-
-
-def _short(value: Any) -> str:
-    text = " ".join(str(value).split())
-    return text[:80] + ("..." if len(text) > 80 else "") if text else "empty reply"
+    raise CheckFailed(f"expected {expected}, got OK ({one_line(str(result), 80) or 'empty reply'})")
 
 
 def _method_name(method: Callable[..., Any]) -> str:

@@ -20,8 +20,9 @@ from pathlib import Path
 import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Suite
-from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe
-from flavorhost.conformance.support import concurrently, expect_unary_error
+from flavorhost.conformance.probe import Probe
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads, scratch_name
 from flavorhost.generated.v1 import component_pb2, step_operator_pb2_grpc
 from flavorhost.generated.v1 import step_operator_pb2 as pb
 from flavorhost.home import HOME_ENV
@@ -41,14 +42,13 @@ STEP_SCRIPT = (
 )
 
 
-class Scratch:
+class Scratch(Service):
     """The scratch folder and the kit's step runs."""
 
     def __init__(self, probe: Probe) -> None:
-        self.probe = probe
-        self.stub = step_operator_pb2_grpc.StepOperatorStub(probe.target.channel)
+        super().__init__(probe, step_operator_pb2_grpc.StepOperatorStub)
         self.root = Path(tempfile.mkdtemp(prefix="flavorhost-conformance-step-"))
-        self.run_name = f"conformance-{uuid.uuid4().hex[:8]}"
+        self.run_name = scratch_name()
 
     def info(self, step: str) -> component_pb2.StepRunInfo:
         return component_pb2.StepRunInfo(
@@ -71,7 +71,7 @@ class Scratch:
 
     def launch(self, step: str, marker: Path | None, exit_code: int, value: str = "") -> int:
         request = self.request(step, self.command(marker, exit_code), value)
-        return int(self.probe.call(self.stub.Launch, request).exit_code)
+        return int(self("Launch", request).exit_code)
 
 
 def _scratch(probe: Probe) -> Scratch:
@@ -135,9 +135,7 @@ def launch_missing_executable(probe: Probe) -> str:
     # A flavor that swaps argv[0] for its own interpreter still gets a command that fails.
     request = scratch.request("missing", [missing, "-c", "import sys; sys.exit(9)"])
     try:
-        reply = scratch.stub.Launch(
-            request, metadata=probe.metadata(), timeout=CALL_TIMEOUT_SECONDS
-        )
+        reply = scratch.raw("Launch", request)
     except grpc.RpcError as error:
         code = error.code() if isinstance(error, grpc.Call) else None
         return f"refused with {code.name if code else 'an error'}"
@@ -149,13 +147,12 @@ def launch_missing_executable(probe: Probe) -> str:
 @check("launch without a command")
 def launch_without_command(probe: Probe) -> str:
     scratch = _scratch(probe)
-    expect_unary_error(
-        probe,
-        scratch.stub.Launch,
+    scratch.expect(
+        "Launch",
         scratch.request("empty", []),
         grpc.StatusCode.INVALID_ARGUMENT,
         "INVALID_ARGUMENT",
-        "Launch with an empty entrypoint_command",
+        "with an empty entrypoint_command",
     )
     return "INVALID_ARGUMENT"
 
@@ -175,7 +172,5 @@ def concurrent_launches(probe: Probe) -> str:
             return f"launch {index} saw {marker.read_text()!r}, want {value!r}"
         return ""
 
-    problems = concurrently(count, one)
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {count} failed: {problems[0]}")
+    on_threads(probe, count, one)
     return f"{count} at once, each with its own exit code and environment"
