@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -30,7 +29,7 @@ from flavorhost.generated.v1 import alerter_pb2 as pb
 from flavorhost.generated.v1 import alerter_pb2_grpc
 
 SERVICE = "flavorhost.v1.Alerter"
-SUITE = Suite("alerter")
+SUITE = Suite("alerter", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 # Words in a message tell the kit's receiver what to do with it.
 REFUSE, APPROVE, DECLINE, SILENT = "[refuse]", "[approve]", "[decline]", "[silent]"
@@ -161,14 +160,7 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the Alerter service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("post delivers", "Post")
+@SUITE.check("post delivers", "Post")
 def post_delivers(probe: Probe) -> str:
     alerts = _alerts(probe)
     if alerts.receiver is None:
@@ -184,7 +176,7 @@ def post_delivers(probe: Probe) -> str:
     return "delivered=true and the webhook got both messages"
 
 
-@check("post not delivered", "Post")
+@SUITE.check("post not delivered", "Post")
 def post_not_delivered(probe: Probe) -> str:
     alerts = _alerts(probe)
     receiver = alerts.own()
@@ -196,7 +188,7 @@ def post_not_delivered(probe: Probe) -> str:
     return "delivered=false when the webhook refuses"
 
 
-@check("ask approved or refused", "Ask")
+@SUITE.check("ask approved or refused", "Ask")
 def ask_answers(probe: Probe) -> str:
     alerts = _alerts(probe)
     alerts.own()
@@ -207,7 +199,7 @@ def ask_answers(probe: Probe) -> str:
     return "approved=true for an approval, false for a refusal"
 
 
-@check("ask without an answer", "Ask")
+@SUITE.check("ask without an answer", "Ask")
 def ask_unanswered(probe: Probe) -> str:
     alerts = _alerts(probe)
     alerts.own()
@@ -216,7 +208,7 @@ def ask_unanswered(probe: Probe) -> str:
     return f"approved=false after the config's {ASK_TIMEOUT_SECONDS:g}s"
 
 
-@check("bad parameters refused", ("Post", "Ask"))
+@SUITE.check("bad parameters refused", ("Post", "Ask"))
 def bad_parameters(probe: Probe) -> str:
     alerts = _alerts(probe)
     before = len(alerts.receiver.texts()) if alerts.receiver else 0
@@ -236,7 +228,7 @@ def bad_parameters(probe: Probe) -> str:
     return f"{2 * len(cases)} refused with INVALID_ARGUMENT, the unknown field named"
 
 
-@check("concurrent posts", "Post")
+@SUITE.check("concurrent posts", "Post")
 def concurrent_posts(probe: Probe) -> str:
     alerts = _alerts(probe)
     receiver = alerts.own()

@@ -9,7 +9,6 @@ until the component is reconfigured or its sidecar stops (Launch is a no-op when
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +22,7 @@ from flavorhost.generated.v1 import annotator_pb2 as pb
 from flavorhost.generated.v1 import annotator_pb2_grpc
 
 SERVICE = "flavorhost.v1.Annotator"
-SUITE = Suite("annotator")
+SUITE = Suite("annotator", service=SERVICE)
 S = grpc.StatusCode
 NOT_FOUND, EXISTS, INVALID = "ENTITY_NOT_FOUND", "ENTITY_EXISTS", "INVALID_ARGUMENT"
 # Every method that takes a dataset, with its request class.
@@ -88,20 +87,13 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the Annotator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
 def _url(url: str, what: str) -> None:
     parts = urlsplit(url)
     if not parts.scheme or not (parts.netloc or parts.path):
         raise CheckFailed(f"{what} is {url!r}, not a URL")
 
 
-@check("launch and url", ("Launch", "GetUrl"))
+@SUITE.check("launch and url", ("Launch", "GetUrl"))
 def launch(probe: Probe) -> str:
     annotator = _annotator(probe)
     url = annotator.launched()
@@ -113,7 +105,7 @@ def launch(probe: Probe) -> str:
     return url
 
 
-@check(
+@SUITE.check(
     "add, list, get and delete a dataset",
     ("AddDataset", "GetDatasetNames", "GetDatasets", "GetDataset", "DeleteDataset"),
 )
@@ -144,7 +136,9 @@ def datasets(probe: Probe) -> None:
     )
 
 
-@check("stats and data of a new dataset", ("GetDatasetStats", "GetLabeledData", "GetUnlabeledData"))
+@SUITE.check(
+    "stats and data of a new dataset", ("GetDatasetStats", "GetLabeledData", "GetUnlabeledData")
+)
 def stats(probe: Probe) -> str:
     annotator = _annotator(probe)
     name = annotator.add("stats")
@@ -161,7 +155,7 @@ def stats(probe: Probe) -> str:
     return f"0 labeled, {counts.unlabeled} unlabeled"
 
 
-@check("url for a dataset", "GetUrlForDataset")
+@SUITE.check("url for a dataset", "GetUrlForDataset")
 def url_for_dataset(probe: Probe) -> str:
     annotator = _annotator(probe)
     annotator.launched()
@@ -171,7 +165,7 @@ def url_for_dataset(probe: Probe) -> str:
     return url
 
 
-@check("duplicate dataset", "AddDataset")
+@SUITE.check("duplicate dataset", "AddDataset")
 def duplicate(probe: Probe) -> None:
     annotator = _annotator(probe)
     name = annotator.add("twice")
@@ -180,7 +174,7 @@ def duplicate(probe: Probe) -> None:
     )
 
 
-@check("missing dataset", tuple(DATASET_METHODS))
+@SUITE.check("missing dataset", tuple(DATASET_METHODS))
 def missing(probe: Probe) -> str:
     annotator = _annotator(probe)
     annotator.launched()  # so GetUrlForDataset can only fail for the dataset
@@ -190,7 +184,7 @@ def missing(probe: Probe) -> str:
     return f"ENTITY_NOT_FOUND from {len(DATASET_METHODS)} methods"
 
 
-@check("bad arguments", ("AddDataset", *WITH_OPTIONS))
+@SUITE.check("bad arguments", ("AddDataset", *WITH_OPTIONS))
 def bad_arguments(probe: Probe) -> str:
     annotator = _annotator(probe)
     name = annotator.add("options")
@@ -217,7 +211,7 @@ def bad_arguments(probe: Probe) -> str:
     return "empty name, unknown option, options not a JSON object"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     annotator = _annotator(probe)
     annotator.launched()
@@ -247,7 +241,7 @@ def idempotent(probe: Probe) -> str:
     return annotator.idempotent(requests, snapshot)
 
 
-@check("concurrent datasets", ("AddDataset", "DeleteDataset"))
+@SUITE.check("concurrent datasets", ("AddDataset", "DeleteDataset"))
 def concurrent(probe: Probe) -> str:
     annotator = _annotator(probe)
     count = min(probe.concurrency, 16)

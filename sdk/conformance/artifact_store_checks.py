@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import os
 import posixpath
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import grpc
@@ -25,7 +25,7 @@ from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
 from flavorhost.protocol import CHUNK_SIZE
 
 SERVICE = "flavorhost.v1.ArtifactStore"
-SUITE = Suite("artifact_store")
+SUITE = Suite("artifact_store", service=SERVICE)
 S = grpc.StatusCode
 
 
@@ -134,14 +134,7 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ArtifactStore service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("write then read", ("Write", "Read"))
+@SUITE.check("write then read", ("Write", "Read"))
 def write_then_read(probe: Probe) -> None:
     store = _store(probe)
     data = b"hello conformance\n" * 100
@@ -156,7 +149,7 @@ def write_then_read(probe: Probe) -> None:
         raise CheckFailed("an empty file read back non-empty")
 
 
-@check("write append", "Write")
+@SUITE.check("write append", "Write")
 def write_append(probe: Probe) -> None:
     store = _store(probe)
     store.write(store.path("log.txt"), b"one\n")
@@ -168,7 +161,7 @@ def write_append(probe: Probe) -> None:
         raise CheckFailed("append to a missing file did not create it")
 
 
-@check("write must start with open", "Write")
+@SUITE.check("write must start with open", "Write")
 def write_without_open(probe: Probe) -> None:
     store = _store(probe)
     messages = iter([pb.WriteRequest(data=b"x"), pb.WriteRequest(finish=pb.WriteFinish())])
@@ -180,7 +173,7 @@ def write_without_open(probe: Probe) -> None:
     )
 
 
-@check("abandoned write keeps old content", "Write")
+@SUITE.check("abandoned write keeps old content", "Write")
 def abandoned_write(probe: Probe) -> None:
     store = _store(probe)
     old, new = store.path("keep.txt"), store.path("never.txt")
@@ -199,7 +192,7 @@ def abandoned_write(probe: Probe) -> None:
         raise CheckFailed("an abandoned write of a new file left it under its name")
 
 
-@check("write into a missing directory", "Write")
+@SUITE.check("write into a missing directory", "Write")
 def write_missing_directory(probe: Probe) -> str:
     store = _store(probe)
     path = store.path("no-such-dir", "f.txt")
@@ -223,7 +216,7 @@ def write_missing_directory(probe: Probe) -> str:
     return "FILE_NOT_FOUND"
 
 
-@check("read missing file", "Read")
+@SUITE.check("read missing file", "Read")
 def read_missing(probe: Probe) -> None:
     store = _store(probe)
     expect_error(
@@ -231,7 +224,7 @@ def read_missing(probe: Probe) -> None:
     )
 
 
-@check("read a directory", "Read")
+@SUITE.check("read a directory", "Read")
 def read_directory(probe: Probe) -> None:
     store = _store(probe)
     store.folder("dir-for-read")
@@ -242,7 +235,7 @@ def read_directory(probe: Probe) -> None:
     )
 
 
-@check("read offset, length, chunk size", "Read")
+@SUITE.check("read offset, length, chunk size", "Read")
 def read_ranges(probe: Probe) -> None:
     store = _store(probe)
     data = os.urandom(300_000)
@@ -262,7 +255,7 @@ def read_ranges(probe: Probe) -> None:
         raise CheckFailed(f"chunk_size 65536 sent a chunk of {biggest} bytes")
 
 
-@check("read if_version", "Read")
+@SUITE.check("read if_version", "Read")
 def read_if_version(probe: Probe) -> str:
     store = _store(probe)
     path = store.path("versioned.txt")
@@ -280,7 +273,7 @@ def read_if_version(probe: Probe) -> str:
     return "FILE_CHANGED after a replace"
 
 
-@check("exists and isdir", ("Exists", "IsDir"))
+@SUITE.check("exists and isdir", ("Exists", "IsDir"))
 def exists_and_isdir(probe: Probe) -> None:
     store = _store(probe)
     store.folder("sub")
@@ -299,7 +292,7 @@ def exists_and_isdir(probe: Probe) -> None:
             raise CheckFailed(f"{path}: exists/isdir {got}, want {(exists, is_dir)}")
 
 
-@check("listdir", "ListDir")
+@SUITE.check("listdir", "ListDir")
 def listdir(probe: Probe) -> None:
     store = _store(probe)
     folder = store.path("listing")
@@ -322,7 +315,7 @@ def listdir(probe: Probe) -> None:
     )
 
 
-@check("glob", "Glob")
+@SUITE.check("glob", "Glob")
 def glob(probe: Probe) -> None:
     store = _store(probe)
     folder = store.path("globbing")
@@ -337,7 +330,7 @@ def glob(probe: Probe) -> None:
         raise CheckFailed("Glob with no match returned paths")
 
 
-@check("stat and size", ("Stat", "Size"))
+@SUITE.check("stat and size", ("Stat", "Size"))
 def stat_and_size(probe: Probe) -> None:
     store = _store(probe)
     path = store.path("sized.bin")
@@ -354,7 +347,7 @@ def stat_and_size(probe: Probe) -> None:
     store.expect("Size", pb.SizeRequest(path=missing), S.NOT_FOUND, "FILE_NOT_FOUND")
 
 
-@check("mkdir and makedirs", ("MkDir", "MakeDirs"))
+@SUITE.check("mkdir and makedirs", ("MkDir", "MakeDirs"))
 def mkdir_and_makedirs(probe: Probe) -> str:
     store = _store(probe)
     nested = store.path("made", "by", "makedirs")
@@ -378,7 +371,7 @@ def mkdir_and_makedirs(probe: Probe) -> str:
     return "FILE_EXISTS and FILE_NOT_FOUND as specified"
 
 
-@check("remove", "Remove")
+@SUITE.check("remove", "Remove")
 def remove(probe: Probe) -> None:
     store = _store(probe)
     path = store.path("doomed.txt")
@@ -421,17 +414,17 @@ def _copy_or_rename(probe: Probe, method: str, request_class: Any) -> None:
     )
 
 
-@check("copyfile", "CopyFile")
+@SUITE.check("copyfile", "CopyFile")
 def copyfile(probe: Probe) -> None:
     _copy_or_rename(probe, "CopyFile", pb.CopyFileRequest)
 
 
-@check("rename", "Rename")
+@SUITE.check("rename", "Rename")
 def rename(probe: Probe) -> None:
     _copy_or_rename(probe, "Rename", pb.RenameRequest)
 
 
-@check("rmtree", "RmTree")
+@SUITE.check("rmtree", "RmTree")
 def rmtree(probe: Probe) -> None:
     store = _store(probe)
     top = store.path("tree")
@@ -451,7 +444,7 @@ def rmtree(probe: Probe) -> None:
     store.expect("RmTree", pb.RmTreeRequest(path=top), S.NOT_FOUND, "FILE_NOT_FOUND")
 
 
-@check("walk", "Walk")
+@SUITE.check("walk", "Walk")
 def walk(probe: Probe) -> None:
     store = _store(probe)
     top = store.path("walked")
@@ -510,7 +503,7 @@ def _snapshot(store: Store) -> list[tuple[str, list[str], list[tuple[str, int]]]
     )
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     store = _store(probe)
     folder = store.path("idem")
@@ -536,7 +529,7 @@ def idempotent(probe: Probe) -> str:
     return store.idempotent(requests, lambda: _snapshot(store), normalize)
 
 
-@check("large stream", ("Write", "Read", "Size"))
+@SUITE.check("large stream", ("Write", "Read", "Size"))
 def large_stream(probe: Probe) -> str:
     store = _store(probe)
     size = probe.large_bytes
@@ -562,7 +555,7 @@ def large_stream(probe: Probe) -> str:
     return f"{size >> 20} MiB in {count} chunks"
 
 
-@check("concurrent calls", ("Write", "Read", "Size"))
+@SUITE.check("concurrent calls", ("Write", "Read", "Size"))
 def concurrent(probe: Probe) -> str:
     store = _store(probe)
     folder = store.path("concurrent")

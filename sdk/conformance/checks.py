@@ -83,7 +83,9 @@ class Suite:
     """The checks of one area (lifecycle, a component type, ...), in declaration order.
 
     `setup`/`teardown` run around the suite's checks (e.g. a scratch folder); `default_config`
-    gives the config the kit configures its component with when the user gives none.
+    gives the config the kit configures its component with when the user gives none. `service`
+    (a type's service, e.g. flavorhost.v1.Alerter) is what every check needs unless it names
+    another.
     """
 
     area: str
@@ -91,12 +93,15 @@ class Suite:
     setup: Callable[[Probe], None] | None = None
     teardown: Callable[[Probe], None] | None = None
     default_config: Callable[[str], dict[str, Any]] | None = None
+    service: str = ""
 
     def check(
         self, name: str, rpcs: tuple[str, ...] | str, last: bool = False, **needs: Any
     ) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
         """Declares the decorated function as a check of this suite."""
         covered = (rpcs,) if isinstance(rpcs, str) else rpcs
+        if self.service:
+            needs.setdefault("service", self.service)
 
         def declare(function: Callable[[Probe], str | None]) -> Callable[[Probe], str | None]:
             self.checks.append(Check(name, self.area, covered, function, Needs(**needs), last))

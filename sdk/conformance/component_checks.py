@@ -18,7 +18,7 @@ from flavorhost.conformance.support import json_object
 from flavorhost.generated.v1 import component_pb2 as pb
 from flavorhost.generated.v1 import component_pb2_grpc
 
-SUITE = Suite("component")
+SUITE = Suite("component", service=COMPONENT_SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 
 
@@ -32,7 +32,7 @@ def _info() -> pb.StepRunInfo:
     )
 
 
-@SUITE.check("validate settings", "StackComponent/ValidateSettings", service=COMPONENT_SERVICE)
+@SUITE.check("validate settings", "StackComponent/ValidateSettings")
 def validate_settings(probe: Probe) -> None:
     stub = _stub(probe)
     probe.call(stub.ValidateSettings, pb.ValidateSettingsRequest(settings_json="{}"))
@@ -64,7 +64,6 @@ def settings_not_an_object(probe: Probe) -> str:
 @SUITE.check(
     "step run hooks",
     ("PrepareStepRun", "GetStepRunMetadata", "CleanupStepRun"),
-    service=COMPONENT_SERVICE,
 )
 def step_run_hooks(probe: Probe) -> None:
     stub = _stub(probe)
@@ -84,7 +83,7 @@ def pipeline_run_metadata(probe: Probe) -> None:
     json_object(reply.metadata_json, "metadata_json")
 
 
-@SUITE.check("malformed request", "StackComponent/ValidateSettings", service=COMPONENT_SERVICE)
+@SUITE.check("malformed request", "StackComponent/ValidateSettings")
 def malformed_request(probe: Probe) -> str:
     # Field 1 as a varint where a string is declared: bytes that do not decode.
     method = probe.raw(f"/{COMPONENT_SERVICE}/ValidateSettings")

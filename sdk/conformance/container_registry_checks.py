@@ -17,7 +17,6 @@ import json
 import os
 import tarfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from flavorhost.generated.v1 import container_registry_pb2 as pb
 from flavorhost.generated.v1 import container_registry_pb2_grpc
 
 SERVICE = "flavorhost.v1.ContainerRegistry"
-SUITE = Suite("container_registry")
+SUITE = Suite("container_registry", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 REF_NAME = "org.opencontainers.image.ref.name"
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
@@ -154,14 +153,7 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ContainerRegistry service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("authentication info", "GetAuthentication")
+@SUITE.check("authentication info", "GetAuthentication")
 def authentication(probe: Probe) -> str:
     registry = _registry(probe)
     reply = registry("GetAuthentication", pb.GetAuthenticationRequest())
@@ -192,7 +184,7 @@ def authentication(probe: Probe) -> str:
     return "no credentials without a login; the configured ones with it"
 
 
-@check("image names for the registry", "IsValidImageNameForRegistry")
+@SUITE.check("image names for the registry", "IsValidImageNameForRegistry")
 def image_names(probe: Probe) -> str:
     registry = _registry(probe)
     uri = registry.uri
@@ -236,7 +228,7 @@ def _refuses_bad_names(registry: Registry, method: str, request_class: Any) -> N
     )
 
 
-@check("prepare image push", "PrepareImagePush")
+@SUITE.check("prepare image push", "PrepareImagePush")
 def prepare_push(probe: Probe) -> str:
     registry = _registry(probe)
     registry("PrepareImagePush", pb.PrepareImagePushRequest(image_name=registry.name()))
@@ -244,7 +236,7 @@ def prepare_push(probe: Probe) -> str:
     return "prepared; a foreign and an empty name refused with INVALID_ARGUMENT"
 
 
-@check("push an image, pull it back", "PushImage")
+@SUITE.check("push an image, pull it back", "PushImage")
 def push_and_pull(probe: Probe) -> str:
     registry = _registry(probe)
     image, registry_path = registry.own()
@@ -279,7 +271,7 @@ def _pull(layout: Path, tag: str, image: dict[str, Any]) -> str:
     return ""
 
 
-@check("push refusals", "PushImage")
+@SUITE.check("push refusals", "PushImage")
 def push_refusals(probe: Probe) -> str:
     registry = _registry(probe)
     _refuses_bad_names(registry, "PushImage", pb.PushImageRequest)
@@ -302,7 +294,7 @@ def push_refusals(probe: Probe) -> str:
     return "foreign and empty names INVALID_ARGUMENT, an image that does not exist FILE_NOT_FOUND"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     registry = _registry(probe)
     requests: dict[str, Any] = {
@@ -314,7 +306,7 @@ def idempotent(probe: Probe) -> str:
     return registry.idempotent(requests)
 
 
-@check("concurrent pushes", "PushImage")
+@SUITE.check("concurrent pushes", "PushImage")
 def concurrent_pushes(probe: Probe) -> str:
     registry = _registry(probe)
     image, registry_path = registry.own()

@@ -8,7 +8,6 @@ SKIPs when the flavor refuses the kit's (missing) model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -22,7 +21,7 @@ from flavorhost.generated.v1 import data_validator_pb2 as pb
 from flavorhost.generated.v1 import data_validator_pb2_grpc
 
 SERVICE = "flavorhost.v1.DataValidator"
-SUITE = Suite("data_validator")
+SUITE = Suite("data_validator", service=SERVICE)
 S = grpc.StatusCode
 INVALID = "INVALID_ARGUMENT"
 DATASET = b'id,amount,city\r\n1,10.5,Oslo\r\n2,11,"Bergen, Norway"\r\n3,,"say ""hi"""\r\n'
@@ -90,13 +89,6 @@ SUITE.setup = setup
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the DataValidator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
 def _data_method(probe: Probe, method: str) -> str:
     validator = _validator(probe)
     alone = validator.answer(method, validator.request(method))
@@ -110,17 +102,17 @@ def _data_method(probe: Probe, method: str) -> str:
     return "JSON answers with and without a comparison dataset"
 
 
-@check("data profiling", "DataProfiling")
+@SUITE.check("data profiling", "DataProfiling")
 def profiling(probe: Probe) -> str:
     return _data_method(probe, "DataProfiling")
 
 
-@check("data validation", "DataValidation")
+@SUITE.check("data validation", "DataValidation")
 def validation(probe: Probe) -> str:
     return _data_method(probe, "DataValidation")
 
 
-@check("model validation", "ModelValidation")
+@SUITE.check("model validation", "ModelValidation")
 def model_validation(probe: Probe) -> str:
     validator = _validator(probe)
     try:
@@ -134,7 +126,7 @@ def model_validation(probe: Probe) -> str:
     return "a JSON answer"
 
 
-@check("malformed tables", ("DataProfiling", "DataValidation"))
+@SUITE.check("malformed tables", ("DataProfiling", "DataValidation"))
 def malformed(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()
@@ -163,7 +155,7 @@ def malformed(probe: Probe) -> str:
     return f"{len(cases) + 1} bad tables refused by {', '.join(methods)}"
 
 
-@check("unknown names and options", ("DataProfiling", "DataValidation"))
+@SUITE.check("unknown names and options", ("DataProfiling", "DataValidation"))
 def unknown(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()
@@ -193,7 +185,7 @@ def unknown(probe: Probe) -> str:
     return f"refused by {', '.join(methods)}"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()
@@ -218,7 +210,7 @@ def idempotent(probe: Probe) -> str:
     return f"{', '.join(done)} (the others are not offered, or need a model the kit lacks)"
 
 
-@check("concurrent calls", ("DataProfiling", "DataValidation"))
+@SUITE.check("concurrent calls", ("DataProfiling", "DataValidation"))
 def concurrent(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -25,7 +24,7 @@ from flavorhost.generated.v1 import component_pb2, component_pb2_grpc, experimen
 from flavorhost.generated.v1 import experiment_tracker_pb2 as pb
 
 SERVICE = "flavorhost.v1.ExperimentTracker"
-SUITE = Suite("experiment_tracker")
+SUITE = Suite("experiment_tracker", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 TRACKED_KEYS = {"params", "metrics", "tags", "settings", "status"}
 STATUSES = {"running", "completed", "failed"}
@@ -127,14 +126,7 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ExperimentTracker service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("log params and read back", ("LogParams", "GetTracked"))
+@SUITE.check("log params and read back", ("LogParams", "GetTracked"))
 def log_params(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("params")
@@ -151,7 +143,7 @@ def log_params(probe: Probe) -> str:
     return "merged over earlier ones"
 
 
-@check("log metrics and read back", ("LogMetrics", "GetTracked"))
+@SUITE.check("log metrics and read back", ("LogMetrics", "GetTracked"))
 def log_metrics(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("metrics")
@@ -173,7 +165,7 @@ def log_metrics(probe: Probe) -> str:
     return "every value kept, with its step (null when not given)"
 
 
-@check("set tags and read back", ("SetTags", "GetTracked"))
+@SUITE.check("set tags and read back", ("SetTags", "GetTracked"))
 def set_tags(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("tags")
@@ -186,7 +178,7 @@ def set_tags(probe: Probe) -> str:
     return "merged over earlier ones"
 
 
-@check("step run status", "GetTracked")
+@SUITE.check("step run status", "GetTracked")
 def step_run_status(probe: Probe) -> str:
     runs = _runs(probe)
     seen = []
@@ -205,7 +197,7 @@ def step_run_status(probe: Probe) -> str:
     return "running, then " + " and ".join(seen)
 
 
-@check("bad JSON refused", ("LogParams", "LogMetrics", "SetTags"))
+@SUITE.check("bad JSON refused", ("LogParams", "LogMetrics", "SetTags"))
 def bad_json(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("bad-json")
@@ -229,7 +221,7 @@ def bad_json(probe: Probe) -> str:
     return f"{len(cases)} refused with INVALID_ARGUMENT, nothing recorded"
 
 
-@check("unknown run or step", "GetTracked")
+@SUITE.check("unknown run or step", "GetTracked")
 def unknown_run(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("known")
@@ -250,7 +242,7 @@ def unknown_run(probe: Probe) -> str:
     return "NOT_FOUND for an unknown run and an unknown step"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("idempotent")
@@ -266,7 +258,7 @@ def idempotent(probe: Probe) -> str:
     )
 
 
-@check("concurrent logging", ("LogMetrics", "LogParams", "GetTracked"))
+@SUITE.check("concurrent logging", ("LogMetrics", "LogParams", "GetTracked"))
 def concurrent_logging(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("concurrent")

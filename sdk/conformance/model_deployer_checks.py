@@ -14,7 +14,6 @@ import json
 import os
 import urllib.request
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -28,7 +27,7 @@ from flavorhost.generated.v1 import model_deployer_pb2 as pb
 from flavorhost.generated.v1 import model_deployer_pb2_grpc
 
 SERVICE = "flavorhost.v1.ModelDeployer"
-SUITE = Suite("model_deployer")
+SUITE = Suite("model_deployer", service=SERVICE)
 S = grpc.StatusCode
 NOT_FOUND, INVALID = "ENTITY_NOT_FOUND", "INVALID_ARGUMENT"
 MODEL = pb.Model(format="json", content=json.dumps({"coef": [2.0, 1.0], "intercept": 0.5}).encode())
@@ -131,13 +130,6 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ModelDeployer service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
 def _serving(service: pb.ModelService, what: str) -> None:
     """The service is active and its prediction URL answers a prediction."""
     if service.state != "active":
@@ -161,7 +153,7 @@ def _serving(service: pb.ModelService, what: str) -> None:
         raise CheckFailed(f"{what}: one instance posted, answered {str(answer)[:100]}")
 
 
-@check("deploy a model", "DeployModel")
+@SUITE.check("deploy a model", "DeployModel")
 def deploy(probe: Probe) -> str:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -177,7 +169,7 @@ def deploy(probe: Probe) -> str:
     return service.prediction_url
 
 
-@check("find model servers", "FindModelServer")
+@SUITE.check("find model servers", "FindModelServer")
 def find(probe: Probe) -> str:
     deployer = _deployer(probe)
     first = deployer.deployed()
@@ -217,7 +209,7 @@ def _same_uuids(found: list[pb.ModelService], want: list[pb.ModelService], what:
         raise CheckFailed(f"FindModelServer {what} found {got}, want {expected} (newest first)")
 
 
-@check("stop and start", ("StopModelServer", "StartModelServer"))
+@SUITE.check("stop and start", ("StopModelServer", "StartModelServer"))
 def stop_and_start(probe: Probe) -> None:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -237,7 +229,7 @@ def stop_and_start(probe: Probe) -> None:
     _serving(deployer.one(service.uuid), "after StartModelServer")
 
 
-@check("model server info", "GetModelServerInfo")
+@SUITE.check("model server info", "GetModelServerInfo")
 def info(probe: Probe) -> str:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -248,7 +240,7 @@ def info(probe: Probe) -> str:
     return ", ".join(sorted(found))
 
 
-@check(
+@SUITE.check(
     "unknown or malformed uuid",
     ("StopModelServer", "StartModelServer", "DeleteModelServer", "GetModelServerInfo"),
 )
@@ -268,7 +260,7 @@ def unknown_uuid(probe: Probe) -> str:
     return "ENTITY_NOT_FOUND for an unknown uuid, INVALID_ARGUMENT for a malformed one"
 
 
-@check("bad deploy requests", "DeployModel")
+@SUITE.check("bad deploy requests", "DeployModel")
 def bad_deploy(probe: Probe) -> str:
     deployer = _deployer(probe)
     config = deployer.config("refused")
@@ -296,7 +288,7 @@ def bad_deploy(probe: Probe) -> str:
     return f"{len(cases)} refused with INVALID_ARGUMENT"
 
 
-@check("deploy with replace", "DeployModel")
+@SUITE.check("deploy with replace", "DeployModel")
 def replace(probe: Probe) -> None:
     deployer = _deployer(probe)
     old = deployer.deploy("replaced")
@@ -308,7 +300,7 @@ def replace(probe: Probe) -> None:
     _serving(found[0], "the replacing service")
 
 
-@check("delete", "DeleteModelServer")
+@SUITE.check("delete", "DeleteModelServer")
 def delete(probe: Probe) -> None:
     deployer = _deployer(probe)
     service = deployer.deploy("deleted")
@@ -327,7 +319,7 @@ def delete(probe: Probe) -> None:
     )
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -340,7 +332,7 @@ def idempotent(probe: Probe) -> str:
     )
 
 
-@check("concurrent deploys", ("DeployModel", "FindModelServer"))
+@SUITE.check("concurrent deploys", ("DeployModel", "FindModelServer"))
 def concurrent(probe: Probe) -> str:
     deployer = _deployer(probe)
     deployer.deployed()

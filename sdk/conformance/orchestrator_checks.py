@@ -15,7 +15,6 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from flavorhost.generated.v1 import orchestrator_pb2_grpc, runs_pb2
 from flavorhost.home import HOME_ENV
 
 SERVICE = "flavorhost.v1.Orchestrator"
-SUITE = Suite("orchestrator")
+SUITE = Suite("orchestrator", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 UNSPECIFIED = runs_pb2.EXECUTION_STATUS_UNSPECIFIED
 TERMINAL = {runs_pb2.COMPLETED, runs_pb2.FAILED}
@@ -199,14 +198,7 @@ SUITE.teardown = teardown
 SUITE.default_config = lambda temp: {}
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the Orchestrator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("submit a run, follow it to completed", ("SubmitPipeline", "FetchStatus"))
+@SUITE.check("submit a run, follow it to completed", ("SubmitPipeline", "FetchStatus"))
 def run_completes(probe: Probe) -> str:
     runs = _runs(probe)
     snapshot = runs.snapshot([("first", [], 0), ("second", ["first"], 0)])
@@ -229,7 +221,7 @@ def run_completes(probe: Probe) -> str:
     return "; ".join(notes)
 
 
-@check("a failing step fails the run", ("SubmitPipeline", "FetchStatus"))
+@SUITE.check("a failing step fails the run", ("SubmitPipeline", "FetchStatus"))
 def run_fails(probe: Probe) -> str:
     runs = _runs(probe)
     snapshot = runs.snapshot([("breaks", [], 3), ("after", ["breaks"], 0)])
@@ -242,7 +234,7 @@ def run_fails(probe: Probe) -> str:
     return f"FAILED (seen by {how}); the later step did not run"
 
 
-@check("unknown run id", "FetchStatus")
+@SUITE.check("unknown run id", "FetchStatus")
 def unknown_run(probe: Probe) -> str:
     runs = _runs(probe)
     for run_id in (f"conformance-unknown-{uuid.uuid4().hex}", ""):
@@ -252,7 +244,7 @@ def unknown_run(probe: Probe) -> str:
     return "UNSPECIFIED, as the proto says"
 
 
-@check("malformed snapshots refused", "SubmitPipeline")
+@SUITE.check("malformed snapshots refused", "SubmitPipeline")
 def malformed(probe: Probe) -> str:
     runs = _runs(probe)
     no_command = runs.snapshot([("bare", [], 0)])
@@ -279,7 +271,7 @@ def malformed(probe: Probe) -> str:
     return f"{len(cases)} refused with INVALID_ARGUMENT; their runs unknown"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     runs = _runs(probe)
     methods = no_side_effect_methods(runs.descriptor)
@@ -295,7 +287,7 @@ def idempotent(probe: Probe) -> str:
     return "FetchStatus of an ended and an unknown run, twice each"
 
 
-@check("concurrent submissions", ("SubmitPipeline", "FetchStatus"))
+@SUITE.check("concurrent submissions", ("SubmitPipeline", "FetchStatus"))
 def concurrent(probe: Probe) -> str:
     runs = _runs(probe)
     count = min(probe.concurrency, 4)

@@ -14,7 +14,6 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import grpc
@@ -28,7 +27,7 @@ from flavorhost.generated.v1 import step_operator_pb2 as pb
 from flavorhost.home import HOME_ENV
 
 SERVICE = "flavorhost.v1.StepOperator"
-SUITE = Suite("step_operator")
+SUITE = Suite("step_operator", service=SERVICE)
 VALUE_ENV = "FLAVORHOST_CONFORMANCE_VALUE"
 # argv: marker path ('' for none), then the exit code. Sleeps a little so that a Launch that
 # returns before its command ended is seen.
@@ -95,14 +94,7 @@ SUITE.teardown = teardown
 SUITE.default_config = lambda temp: {}
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str = "Launch"
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the StepOperator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("launch runs the command and waits")
+@SUITE.check("launch runs the command and waits", "Launch")
 def launch_runs(probe: Probe) -> str:
     scratch = _scratch(probe)
     marker = scratch.root / "ran"
@@ -118,7 +110,7 @@ def launch_runs(probe: Probe) -> str:
     return "exit_code 0, the environment reached the command, Launch waited for it"
 
 
-@check("launch reports a failing command")
+@SUITE.check("launch reports a failing command", "Launch")
 def launch_failing(probe: Probe) -> str:
     scratch = _scratch(probe)
     for wanted in (1, 3, 42):
@@ -128,7 +120,7 @@ def launch_failing(probe: Probe) -> str:
     return "exit codes 1, 3 and 42 reported as such"
 
 
-@check("launch a missing executable")
+@SUITE.check("launch a missing executable", "Launch")
 def launch_missing_executable(probe: Probe) -> str:
     scratch = _scratch(probe)
     missing = str(scratch.root / "no-such-executable")
@@ -144,7 +136,7 @@ def launch_missing_executable(probe: Probe) -> str:
     return f"exit_code {reply.exit_code}"
 
 
-@check("launch without a command")
+@SUITE.check("launch without a command", "Launch")
 def launch_without_command(probe: Probe) -> str:
     scratch = _scratch(probe)
     scratch.expect(
@@ -157,7 +149,7 @@ def launch_without_command(probe: Probe) -> str:
     return "INVALID_ARGUMENT"
 
 
-@check("concurrent launches")
+@SUITE.check("concurrent launches", "Launch")
 def concurrent_launches(probe: Probe) -> str:
     scratch = _scratch(probe)
     count = min(probe.concurrency, 4)
