@@ -96,19 +96,15 @@ class Receiver:
         self._thread.join(timeout=5)
 
 
-# Receivers started by default_config, by webhook URL, until setup takes them. The config is
-# made before the component exists (runner._prepare), so this is where setup finds what the
-# kit's config points at; a receiver whose component never got configured dies with the kit.
-_STARTED: dict[str, Receiver] = {}
+RECEIVER = "alerter receiver"
 
 
-def default_config(temp: str) -> dict[str, Any]:
-    """The `webhook` flavor's shape, against a receiver of the kit's."""
-    receiver = Receiver()
-    webhook = f"{receiver.url}/hook"
-    _STARTED[webhook] = receiver
+def default_config(probe: Probe) -> dict[str, Any]:
+    """The `webhook` flavor's shape, against a receiver of the kit's, which the runner stops at
+    the end of the run (even when Configure fails)."""
+    receiver = probe.keep(RECEIVER, Receiver(), Receiver.close)
     return {
-        "webhook_url": webhook,
+        "webhook_url": f"{receiver.url}/hook",
         "answers_url": f"{receiver.url}/answers",
         "approve_options": [APPROVAL],
         "disapprove_options": [REFUSAL],
@@ -145,18 +141,11 @@ def _alerts(probe: Probe) -> Alerts:
 
 
 def setup(probe: Probe) -> None:
-    webhook = str((probe.config or {}).get("webhook_url", ""))
-    probe.state["alerter"] = Alerts(probe, _STARTED.pop(webhook, None))
-
-
-def teardown(probe: Probe) -> None:
-    alerts = probe.state.pop("alerter", None)
-    if alerts is not None and alerts.receiver is not None:
-        alerts.receiver.close()
+    receiver = probe.state[RECEIVER] if probe.config_is_default else None
+    probe.state["alerter"] = Alerts(probe, receiver)
 
 
 SUITE.setup = setup
-SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 

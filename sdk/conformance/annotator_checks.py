@@ -65,9 +65,9 @@ def _annotator(probe: Probe) -> Annotator:
     return annotator
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a fresh folder."""
-    return {"path": os.path.join(temp, "annotator")}
+    return {"path": os.path.join(probe.temp, "annotator")}
 
 
 def setup(probe: Probe) -> None:

@@ -104,9 +104,9 @@ def _store(probe: Probe) -> Store:
     return store
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a fresh folder."""
-    return {"path": os.path.join(temp, "store")}
+    return {"path": os.path.join(probe.temp, "store")}
 
 
 def setup(probe: Probe) -> None:

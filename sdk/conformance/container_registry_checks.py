@@ -37,8 +37,6 @@ REF_NAME = "org.opencontainers.image.ref.name"
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 REPOSITORY = "conformance/app"
 TAGS = ("v1", "v2", "v3", "v4")
-# Image stores the kit's own configs point at (default_config), until setup fills them.
-_KIT_STORES: set[str] = set()
 
 
 def _blob(layout: Path, data: bytes, media_type: str) -> dict[str, Any]:
@@ -121,35 +119,27 @@ def _registry(probe: Probe) -> Registry:
     return registry
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a registry folder and an image store the kit fills."""
-    images = os.path.join(temp, "images")
-    _KIT_STORES.add(images)
     return {
         "uri": "localhost:5000",
-        "path": os.path.join(temp, "registry"),
-        "images_path": images,
+        "path": os.path.join(probe.temp, "registry"),
+        "images_path": os.path.join(probe.temp, "images"),
     }
 
 
 def setup(probe: Probe) -> None:
     registry = Registry(probe)
     probe.state["container_registry"] = registry
-    config = probe.config or {}
-    images = str(config.get("images_path", ""))
-    if images in _KIT_STORES:
-        _KIT_STORES.discard(images)
-        registry.image = build_image(Path(images), [registry.name(tag) for tag in TAGS])
+    if probe.config_is_default:
+        # The image store and the registry lie in the run's temp folder, removed by the runner.
+        config = probe.config or {}
+        images = Path(str(config["images_path"]))
+        registry.image = build_image(images, [registry.name(tag) for tag in TAGS])
         registry.registry_path = Path(str(config["path"]))
 
 
-def teardown(probe: Probe) -> None:
-    # The kit's image store and registry lie in the run's temp folder, removed by the runner.
-    probe.state.pop("container_registry", None)
-
-
 SUITE.setup = setup
-SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 

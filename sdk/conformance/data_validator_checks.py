@@ -76,7 +76,7 @@ def _validator(probe: Probe) -> Validator:
     return validator
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """Nothing: a data validator's settings have defaults (thresholds and the like)."""
     return {}
 

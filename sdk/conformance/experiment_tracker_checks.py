@@ -108,9 +108,9 @@ def _runs(probe: Probe) -> Runs:
     return runs
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `file` flavor's shape: a fresh folder."""
-    return {"root": os.path.join(temp, "tracking")}
+    return {"root": os.path.join(probe.temp, "tracking")}
 
 
 def setup(probe: Probe) -> None:

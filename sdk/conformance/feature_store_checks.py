@@ -71,9 +71,9 @@ def write_fixture(folder: str) -> str:
     return path
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape, over a folder holding the fixture view."""
-    folder = os.path.join(temp, "feature_views")
+    folder = os.path.join(probe.temp, "feature_views")
     write_fixture(folder)
     return {"path": folder, "join_keys": [JOIN_KEY], "timestamp_field": TIMESTAMP}
 

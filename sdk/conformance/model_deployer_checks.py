@@ -106,9 +106,9 @@ def _deployer(probe: Probe) -> Deployer:
     return deployer
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a fresh folder for the services."""
-    return {"path": os.path.join(temp, "model_deployer")}
+    return {"path": os.path.join(probe.temp, "model_deployer")}
 
 
 def setup(probe: Probe) -> None:

@@ -68,9 +68,9 @@ def _registry(probe: Probe) -> Registry:
     return registry
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a fresh folder."""
-    return {"path": os.path.join(temp, "model_registry")}
+    return {"path": os.path.join(probe.temp, "model_registry")}
 
 
 def setup(probe: Probe) -> None:

@@ -195,7 +195,7 @@ def teardown(probe: Probe) -> None:
 SUITE.setup = setup
 SUITE.teardown = teardown
 # Every field of the `local` flavor's config has a default; other flavors need --config.
-SUITE.default_config = lambda temp: {}
+SUITE.default_config = lambda probe: {}
 
 
 @SUITE.check("submit a run, follow it to completed", ("SubmitPipeline", "FetchStatus"))
