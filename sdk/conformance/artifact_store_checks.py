@@ -1,8 +1,8 @@
 """Checks of flavorhost.v1.ArtifactStore (artifact_store.proto, docs/protocol.md).
 
-Everything happens in a fresh scratch folder under the configured root, removed at the end (with
---component the root may be a user's real store). Where flavors may legitimately differ (object
-stores such as S3 have no empty directories), a check accepts what the protocol allows.
+Everything happens in a fresh scratch folder under the configured root, removed at the end
+(artifact_store_scratch.py). Where flavors may legitimately differ (object stores such as S3
+have no empty directories), a check accepts what the protocol allows.
 """
 
 from __future__ import annotations
@@ -11,132 +11,32 @@ import contextlib
 import hashlib
 import os
 import posixpath
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import grpc
 
+from flavorhost.conformance import artifact_store_scratch as scratch
+from flavorhost.conformance.artifact_store_scratch import snapshot, store_of
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe, expect_error
-from flavorhost.conformance.service import Service
-from flavorhost.conformance.support import on_threads, scratch_name
+from flavorhost.conformance.support import on_threads
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
-from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
-from flavorhost.protocol import CHUNK_SIZE
+from flavorhost.generated.v1 import common_pb2
 
 SERVICE = "flavorhost.v1.ArtifactStore"
-SUITE = Suite("artifact_store", service=SERVICE)
+SUITE = Suite(
+    "artifact_store",
+    setup=scratch.setup,
+    teardown=scratch.teardown,
+    default_config=scratch.default_config,
+    service=SERVICE,
+)
 S = grpc.StatusCode
-
-
-class Store(Service):
-    """The scratch folder and calls to the store under test."""
-
-    def __init__(self, probe: Probe, root: str) -> None:
-        super().__init__(probe, artifact_store_pb2_grpc.ArtifactStoreStub)
-        self.root = f"{root.rstrip('/')}/{scratch_name()}"
-        # Object stores have no empty directories: MkDir may create nothing (found out in setup).
-        self.keeps_empty_dirs = True
-
-    def path(self, *parts: str) -> str:
-        return posixpath.join(self.root, *parts)
-
-    def write_messages(self, path: str, data: bytes, append: bool = False) -> Iterator[Any]:
-        yield pb.WriteRequest(open=pb.WriteOpen(path=path, append=append))
-        for start in range(0, len(data), CHUNK_SIZE):
-            yield pb.WriteRequest(data=data[start : start + CHUNK_SIZE])
-        yield pb.WriteRequest(finish=pb.WriteFinish())
-
-    def write(self, path: str, data: bytes, append: bool = False) -> None:
-        replies = self.probe.stream(self.stub.Write, self.write_messages(path, data, append))
-        kinds = [r.WhichOneof("kind") for r in replies]
-        if kinds != ["opened", "committed"]:
-            raise CheckFailed(f"Write of {path} answered {kinds}, want ['opened', 'committed']")
-        if replies[1].committed.bytes_written != len(data):
-            raise CheckFailed(
-                f"Write committed {replies[1].committed.bytes_written} bytes, sent {len(data)}"
-            )
-
-    def read_raw(self, path: str, **fields: Any) -> Iterator[Any]:
-        return self.stub.Read(  # type: ignore[no-any-return]
-            pb.ReadRequest(path=path, **fields),
-            metadata=self.probe.metadata(),
-            timeout=CALL_TIMEOUT_SECONDS,
-        )
-
-    def read(self, path: str, **fields: Any) -> tuple[pb.ReadOpened, bytes]:
-        replies = self.probe.stream(self.stub.Read, pb.ReadRequest(path=path, **fields))
-        if not replies or replies[0].WhichOneof("kind") != "opened":
-            raise CheckFailed(f"Read of {path} did not start with `opened`")
-        if any(r.WhichOneof("kind") != "data" for r in replies[1:]):
-            raise CheckFailed(f"Read of {path} sent `opened` twice")
-        return replies[0].opened, b"".join(r.data for r in replies[1:])
-
-    def folder(self, *parts: str) -> str:
-        """A directory that exists in any store: made, and holding a file (object stores have
-        no empty directories)."""
-        path = self.path(*parts)
-        self("MakeDirs", pb.MakeDirsRequest(path=path))
-        self.write(posixpath.join(path, "inside.txt"), b"x")
-        return path
-
-    def exists(self, path: str) -> bool:
-        return bool(self("Exists", pb.ExistsRequest(path=path)).exists)
-
-    def expect(
-        self,
-        method: str,
-        request: Any,
-        code: grpc.StatusCode,
-        reasons: str | Iterable[str] | None,
-        why: str = "",
-    ) -> grpc.RpcError:
-        """As Service.expect; the failure shows the request, the scratch folder as `~`."""
-        return super().expect(method, request, code, reasons, why or self.show(request))
-
-    def show(self, request: Any) -> str:
-        """A request on one line, the scratch folder shortened to `~`."""
-        return " ".join(str(request).replace(self.root, "~").split())[:80]
-
-
-def _store(probe: Probe) -> Store:
-    store: Store = probe.state["artifact_store"]
-    return store
-
-
-def default_config(probe: Probe) -> dict[str, Any]:
-    """The `local` flavor's shape: a fresh folder."""
-    return {"path": os.path.join(probe.temp, "store")}
-
-
-def setup(probe: Probe) -> None:
-    root = str((probe.config or {}).get("path", ""))
-    if not root:
-        raise ValueError("the config has no `path`: the kit works in a scratch folder under it")
-    store = Store(probe, root)
-    probe.state["artifact_store"] = store
-    store("MakeDirs", pb.MakeDirsRequest(path=store.root))
-    probe_dir = store.path("empty-dir-probe")
-    store("MkDir", pb.MkDirRequest(path=probe_dir))
-    store.keeps_empty_dirs = bool(store("IsDir", pb.IsDirRequest(path=probe_dir)).is_dir)
-    if store.keeps_empty_dirs:
-        store("RmTree", pb.RmTreeRequest(path=probe_dir))
-
-
-def teardown(probe: Probe) -> None:
-    store = probe.state.pop("artifact_store", None)
-    if store is not None and store.exists(store.root):
-        store("RmTree", pb.RmTreeRequest(path=store.root))
-
-
-SUITE.setup = setup
-SUITE.teardown = teardown
-SUITE.default_config = default_config
 
 
 @SUITE.check("write then read", ("Write", "Read"))
 def write_then_read(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     data = b"hello conformance\n" * 100
     store.write(store.path("a.bin"), data)
     opened, got = store.read(store.path("a.bin"))
@@ -151,7 +51,7 @@ def write_then_read(probe: Probe) -> None:
 
 @SUITE.check("write append", "Write")
 def write_append(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     store.write(store.path("log.txt"), b"one\n")
     store.write(store.path("log.txt"), b"two\n", append=True)
     store.write(store.path("new-by-append.txt"), b"x", append=True)
@@ -163,7 +63,7 @@ def write_append(probe: Probe) -> None:
 
 @SUITE.check("write must start with open", "Write")
 def write_without_open(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     messages = iter([pb.WriteRequest(data=b"x"), pb.WriteRequest(finish=pb.WriteFinish())])
     expect_error(
         lambda: list(
@@ -175,7 +75,7 @@ def write_without_open(probe: Probe) -> None:
 
 @SUITE.check("abandoned write keeps old content", "Write")
 def abandoned_write(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     old, new = store.path("keep.txt"), store.path("never.txt")
     store.write(old, b"old content")
     for path in (old, new):
@@ -194,7 +94,7 @@ def abandoned_write(probe: Probe) -> None:
 
 @SUITE.check("write into a missing directory", "Write")
 def write_missing_directory(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("no-such-dir", "f.txt")
     if not store.keeps_empty_dirs:
         store.write(path, b"x")  # object stores: the prefix needs no creating
@@ -218,7 +118,7 @@ def write_missing_directory(probe: Probe) -> str:
 
 @SUITE.check("read missing file", "Read")
 def read_missing(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     expect_error(
         lambda: list(store.read_raw(store.path("missing.bin"))), S.NOT_FOUND, "FILE_NOT_FOUND"
     )
@@ -226,7 +126,7 @@ def read_missing(probe: Probe) -> None:
 
 @SUITE.check("read a directory", "Read")
 def read_directory(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     store.folder("dir-for-read")
     expect_error(
         lambda: list(store.read_raw(store.path("dir-for-read"))),
@@ -237,7 +137,7 @@ def read_directory(probe: Probe) -> None:
 
 @SUITE.check("read offset, length, chunk size", "Read")
 def read_ranges(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     data = os.urandom(300_000)
     store.write(store.path("ranges.bin"), data)
     for offset, length in ((0, 0), (1000, 0), (1000, 5000), (299_999, 10), (300_000, 0)):
@@ -257,7 +157,7 @@ def read_ranges(probe: Probe) -> None:
 
 @SUITE.check("read if_version", "Read")
 def read_if_version(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("versioned.txt")
     store.write(path, b"version one")
     opened, _ = store.read(path)
@@ -275,7 +175,7 @@ def read_if_version(probe: Probe) -> str:
 
 @SUITE.check("exists and isdir", ("Exists", "IsDir"))
 def exists_and_isdir(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     store.folder("sub")
     store.write(store.path("sub", "f.txt"), b"x")
     expected = {
@@ -294,7 +194,7 @@ def exists_and_isdir(probe: Probe) -> None:
 
 @SUITE.check("listdir", "ListDir")
 def listdir(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("listing")
     store("MakeDirs", pb.MakeDirsRequest(path=folder))
     for name in ("b.txt", "a.txt", "deeper/c.txt"):
@@ -317,7 +217,7 @@ def listdir(probe: Probe) -> None:
 
 @SUITE.check("glob", "Glob")
 def glob(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("globbing")
     store("MakeDirs", pb.MakeDirsRequest(path=folder))
     for name in ("one.txt", "two.txt", "three.bin"):
@@ -332,7 +232,7 @@ def glob(probe: Probe) -> None:
 
 @SUITE.check("stat and size", ("Stat", "Size"))
 def stat_and_size(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("sized.bin")
     store.write(path, b"x" * 1234)
     info = store("Stat", pb.StatRequest(path=path)).stat
@@ -349,7 +249,7 @@ def stat_and_size(probe: Probe) -> None:
 
 @SUITE.check("mkdir and makedirs", ("MkDir", "MakeDirs"))
 def mkdir_and_makedirs(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     nested = store.path("made", "by", "makedirs")
     store("MakeDirs", pb.MakeDirsRequest(path=nested))
     store("MakeDirs", pb.MakeDirsRequest(path=nested))  # an existing one is fine
@@ -373,7 +273,7 @@ def mkdir_and_makedirs(probe: Probe) -> str:
 
 @SUITE.check("remove", "Remove")
 def remove(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("doomed.txt")
     store.write(path, b"x")
     store("Remove", pb.RemoveRequest(path=path))
@@ -390,7 +290,7 @@ def remove(probe: Probe) -> None:
 
 
 def _copy_or_rename(probe: Probe, method: str, request_class: Any) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     src, dst = store.path(f"{method}-src.txt"), store.path(f"{method}-dst.txt")
     store.write(src, b"source")
     store.write(dst, b"destination")
@@ -426,7 +326,7 @@ def rename(probe: Probe) -> None:
 
 @SUITE.check("rmtree", "RmTree")
 def rmtree(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     top = store.path("tree")
     if store.keeps_empty_dirs:
         store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
@@ -446,7 +346,7 @@ def rmtree(probe: Probe) -> None:
 
 @SUITE.check("walk", "Walk")
 def walk(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     top = store.path("walked")
     if store.keeps_empty_dirs:
         store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
@@ -484,28 +384,9 @@ def _file_not_found() -> int:
     return int(common_pb2.ErrorReason.Value("FILE_NOT_FOUND"))
 
 
-def _snapshot(store: Store) -> list[tuple[str, list[str], list[tuple[str, int]]]]:
-    """The scratch tree with file sizes, to show a call changed nothing."""
-    entries = store.probe.stream(store.stub.Walk, pb.WalkRequest(top=store.root, topdown=True))
-    return sorted(
-        (
-            e.dirpath,
-            sorted(e.dirnames),
-            sorted(
-                (
-                    name,
-                    store("Size", pb.SizeRequest(path=posixpath.join(e.dirpath, name))).size,
-                )
-                for name in e.filenames
-            ),
-        )
-        for e in entries
-    )
-
-
 @SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("idem")
     store("MakeDirs", pb.MakeDirsRequest(path=folder))
     file = posixpath.join(folder, "f.txt")
@@ -526,12 +407,12 @@ def idempotent(probe: Probe) -> str:
             answer.stat.atime = 0
         return answer
 
-    return store.idempotent(requests, lambda: _snapshot(store), normalize)
+    return store.idempotent(requests, lambda: snapshot(store), normalize)
 
 
 @SUITE.check("large stream", ("Write", "Read", "Size"))
 def large_stream(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     size = probe.large_bytes
     block = os.urandom(1 << 20)
     data = (block * (size // len(block) + 1))[:size]
@@ -557,7 +438,7 @@ def large_stream(probe: Probe) -> str:
 
 @SUITE.check("concurrent calls", ("Write", "Read", "Size"))
 def concurrent(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("concurrent")
     store("MakeDirs", pb.MakeDirsRequest(path=folder))
 
