@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import os
 import posixpath
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
-
-import grpc
 
 from flavorhost.conformance.checks import CheckFailed
 from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe
@@ -74,17 +72,6 @@ class Store(Service):
 
     def exists(self, path: str) -> bool:
         return bool(self("Exists", pb.ExistsRequest(path=path)).exists)
-
-    def expect(
-        self,
-        method: str,
-        request: Any,
-        code: grpc.StatusCode,
-        reasons: str | Iterable[str] | None,
-        why: str = "",
-    ) -> grpc.RpcError:
-        """As Service.expect; the failure shows the request, the scratch folder as `~`."""
-        return super().expect(method, request, code, reasons, why or self.show(request))
 
     def show(self, request: Any) -> str:
         """A request on one line, the scratch folder shortened to `~`."""

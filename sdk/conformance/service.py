@@ -59,7 +59,7 @@ class Service:
         why: str = "",
     ) -> grpc.RpcError:
         """The call must fail with `code` and one of `reasons`; the failure names the call
-        (`why`, or the request on one line)."""
+        (`why`, or the request as `show` puts it)."""
 
         def call() -> Any:
             answer = self.raw(method, request)
@@ -68,8 +68,11 @@ class Service:
         try:
             return expect_error(call, code, reasons)
         except CheckFailed as failure:
-            what = why or one_line(str(request), 100) or "(empty request)"
-            raise CheckFailed(f"{method} {what}: {failure}") from None
+            raise CheckFailed(f"{method} {why or self.show(request)}: {failure}") from None
+
+    def show(self, request: Any) -> str:
+        """A request on one line, for failures."""
+        return one_line(str(request), 100) or "(empty request)"
 
     def same_twice(
         self, method: str, request: Any, normalize: Callable[[str, Any], Any] | None = None
