@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -24,12 +23,13 @@ import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.support import concurrently, expect_unary_error
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads
 from flavorhost.generated.v1 import alerter_pb2 as pb
 from flavorhost.generated.v1 import alerter_pb2_grpc
 
 SERVICE = "flavorhost.v1.Alerter"
-SUITE = Suite("alerter")
+SUITE = Suite("alerter", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 # Words in a message tell the kit's receiver what to do with it.
 REFUSE, APPROVE, DECLINE, SILENT = "[refuse]", "[approve]", "[decline]", "[silent]"
@@ -96,19 +96,15 @@ class Receiver:
         self._thread.join(timeout=5)
 
 
-# Receivers started by default_config, by webhook URL, until setup takes them. The config is
-# made before the component exists (runner._prepare), so this is where setup finds what the
-# kit's config points at; a receiver whose component never got configured dies with the kit.
-_STARTED: dict[str, Receiver] = {}
+RECEIVER = "alerter receiver"
 
 
-def default_config(temp: str) -> dict[str, Any]:
-    """The `webhook` flavor's shape, against a receiver of the kit's."""
-    receiver = Receiver()
-    webhook = f"{receiver.url}/hook"
-    _STARTED[webhook] = receiver
+def default_config(probe: Probe) -> dict[str, Any]:
+    """The `webhook` flavor's shape, against a receiver of the kit's, which the runner stops at
+    the end of the run (even when Configure fails)."""
+    receiver = probe.keep(RECEIVER, Receiver(), Receiver.close)
     return {
-        "webhook_url": webhook,
+        "webhook_url": f"{receiver.url}/hook",
         "answers_url": f"{receiver.url}/answers",
         "approve_options": [APPROVAL],
         "disapprove_options": [REFUSAL],
@@ -118,21 +114,20 @@ def default_config(temp: str) -> dict[str, Any]:
     }
 
 
-class Alerts:
+class Alerts(Service):
     """Calls to the alerter under test, and the kit's receiver if the config is the kit's."""
 
     def __init__(self, probe: Probe, receiver: Receiver | None) -> None:
-        self.probe = probe
-        self.stub = alerter_pb2_grpc.AlerterStub(probe.target.channel)
+        super().__init__(probe, alerter_pb2_grpc.AlerterStub)
         self.receiver = receiver
 
     def post(self, message: str, params_json: str = "") -> bool:
         request = pb.PostRequest(message=message, params_json=params_json)
-        return bool(self.probe.call(self.stub.Post, request).delivered)
+        return bool(self("Post", request).delivered)
 
     def ask(self, question: str, params_json: str = "") -> bool:
         request = pb.AskRequest(question=question, params_json=params_json)
-        return bool(self.probe.call(self.stub.Ask, request).approved)
+        return bool(self("Ask", request).approved)
 
     def own(self) -> Receiver:
         if self.receiver is None:
@@ -146,29 +141,15 @@ def _alerts(probe: Probe) -> Alerts:
 
 
 def setup(probe: Probe) -> None:
-    webhook = str((probe.config or {}).get("webhook_url", ""))
-    probe.state["alerter"] = Alerts(probe, _STARTED.pop(webhook, None))
-
-
-def teardown(probe: Probe) -> None:
-    alerts = probe.state.pop("alerter", None)
-    if alerts is not None and alerts.receiver is not None:
-        alerts.receiver.close()
+    receiver = probe.state[RECEIVER] if probe.config_is_default else None
+    probe.state["alerter"] = Alerts(probe, receiver)
 
 
 SUITE.setup = setup
-SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the Alerter service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("post delivers", "Post")
+@SUITE.check("post delivers", "Post")
 def post_delivers(probe: Probe) -> str:
     alerts = _alerts(probe)
     if alerts.receiver is None:
@@ -184,7 +165,7 @@ def post_delivers(probe: Probe) -> str:
     return "delivered=true and the webhook got both messages"
 
 
-@check("post not delivered", "Post")
+@SUITE.check("post not delivered", "Post")
 def post_not_delivered(probe: Probe) -> str:
     alerts = _alerts(probe)
     receiver = alerts.own()
@@ -196,7 +177,7 @@ def post_not_delivered(probe: Probe) -> str:
     return "delivered=false when the webhook refuses"
 
 
-@check("ask approved or refused", "Ask")
+@SUITE.check("ask approved or refused", "Ask")
 def ask_answers(probe: Probe) -> str:
     alerts = _alerts(probe)
     alerts.own()
@@ -207,7 +188,7 @@ def ask_answers(probe: Probe) -> str:
     return "approved=true for an approval, false for a refusal"
 
 
-@check("ask without an answer", "Ask")
+@SUITE.check("ask without an answer", "Ask")
 def ask_unanswered(probe: Probe) -> str:
     alerts = _alerts(probe)
     alerts.own()
@@ -216,21 +197,18 @@ def ask_unanswered(probe: Probe) -> str:
     return f"approved=false after the config's {ASK_TIMEOUT_SECONDS:g}s"
 
 
-@check("bad parameters refused", ("Post", "Ask"))
+@SUITE.check("bad parameters refused", ("Post", "Ask"))
 def bad_parameters(probe: Probe) -> str:
     alerts = _alerts(probe)
     before = len(alerts.receiver.texts()) if alerts.receiver else 0
     cases = ["{not json", "[1, 2]", json.dumps({UNKNOWN_FIELD: 1})]
-    for method, request_class, field in (
-        (alerts.stub.Post, pb.PostRequest, "message"),
-        (alerts.stub.Ask, pb.AskRequest, "question"),
+    for name, request_class, field in (
+        ("Post", pb.PostRequest, "message"),
+        ("Ask", pb.AskRequest, "question"),
     ):
-        name = "Post" if field == "message" else "Ask"
         for params in cases:
             request = request_class(**{field: "conformance: never sent"}, params_json=params)
-            error = expect_unary_error(
-                probe, method, request, INVALID, "INVALID_ARGUMENT", f"{name} with {params!r}"
-            )
+            error = alerts.expect(name, request, INVALID, "INVALID_ARGUMENT", f"with {params!r}")
             details = error.details() if isinstance(error, grpc.Call) else ""
             if UNKNOWN_FIELD in params and UNKNOWN_FIELD not in (details or ""):
                 raise CheckFailed(f"{name}: the error does not name the field: {details!r}")
@@ -239,7 +217,7 @@ def bad_parameters(probe: Probe) -> str:
     return f"{2 * len(cases)} refused with INVALID_ARGUMENT, the unknown field named"
 
 
-@check("concurrent posts", "Post")
+@SUITE.check("concurrent posts", "Post")
 def concurrent_posts(probe: Probe) -> str:
     alerts = _alerts(probe)
     receiver = alerts.own()
@@ -249,9 +227,7 @@ def concurrent_posts(probe: Probe) -> str:
     def one(index: int) -> str:
         return "" if alerts.post(texts[index]) else f"post {index} not delivered"
 
-    problems = concurrently(count, one)
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {count}: {problems[0]}")
+    on_threads(probe, count, one)
     missing = set(texts) - set(receiver.texts())
     if missing:
         raise CheckFailed(f"{len(missing)} of {count} delivered posts never reached the webhook")

@@ -9,24 +9,21 @@ until the component is reconfigured or its sidecar stops (Launch is a no-op when
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import grpc
+
 from flavorhost.conformance.checks import CheckFailed, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import (
-    S,
-    Service,
-    json_text,
-    on_threads,
-    scratch_name,
-)
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import json_value, on_threads, scratch_name
 from flavorhost.generated.v1 import annotator_pb2 as pb
 from flavorhost.generated.v1 import annotator_pb2_grpc
 
 SERVICE = "flavorhost.v1.Annotator"
-SUITE = Suite("annotator")
+SUITE = Suite("annotator", service=SERVICE)
+S = grpc.StatusCode
 NOT_FOUND, EXISTS, INVALID = "ENTITY_NOT_FOUND", "ENTITY_EXISTS", "INVALID_ARGUMENT"
 # Every method that takes a dataset, with its request class.
 DATASET_METHODS: dict[str, Any] = {
@@ -44,15 +41,13 @@ class Annotator(Service):
     """Calls of the annotator under test, and the datasets the kit added."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe, annotator_pb2_grpc.AnnotatorStub, pb.DESCRIPTOR.services_by_name["Annotator"]
-        )
-        self.prefix = scratch_name("")
+        super().__init__(probe, annotator_pb2_grpc.AnnotatorStub)
+        self.prefix = f"{scratch_name()}-"
 
     def add(self, what: str) -> str:
         name = f"{self.prefix}{what}"
         answer = self("AddDataset", pb.AddDatasetRequest(dataset_name=name))
-        json_text(answer.dataset_json, "AddDataset's dataset_json")
+        json_value(answer.dataset_json, "AddDataset's dataset_json")
         return name
 
     def names(self) -> list[str]:
@@ -70,9 +65,9 @@ def _annotator(probe: Probe) -> Annotator:
     return annotator
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a fresh folder."""
-    return {"path": os.path.join(temp, "annotator")}
+    return {"path": os.path.join(probe.temp, "annotator")}
 
 
 def setup(probe: Probe) -> None:
@@ -92,20 +87,13 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the Annotator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
 def _url(url: str, what: str) -> None:
     parts = urlsplit(url)
     if not parts.scheme or not (parts.netloc or parts.path):
         raise CheckFailed(f"{what} is {url!r}, not a URL")
 
 
-@check("launch and url", ("Launch", "GetUrl"))
+@SUITE.check("launch and url", ("Launch", "GetUrl"))
 def launch(probe: Probe) -> str:
     annotator = _annotator(probe)
     url = annotator.launched()
@@ -117,7 +105,7 @@ def launch(probe: Probe) -> str:
     return url
 
 
-@check(
+@SUITE.check(
     "add, list, get and delete a dataset",
     ("AddDataset", "GetDatasetNames", "GetDatasets", "GetDataset", "DeleteDataset"),
 )
@@ -133,9 +121,9 @@ def datasets(probe: Probe) -> None:
             f"GetDatasets listed {len(before)} datasets, then {len(after)} after one was added"
         )
     for index, text in enumerate(after):
-        json_text(text, f"GetDatasets' datasets_json[{index}]")
+        json_value(text, f"GetDatasets' datasets_json[{index}]")
     got = annotator("GetDataset", pb.GetDatasetRequest(dataset_name=name)).dataset_json
-    json_text(got, "GetDataset's dataset_json")
+    json_value(got, "GetDataset's dataset_json")
     annotator("DeleteDataset", pb.DeleteDatasetRequest(dataset_name=name))
     if name in annotator.names():
         raise CheckFailed("GetDatasetNames still lists the deleted dataset")
@@ -148,7 +136,9 @@ def datasets(probe: Probe) -> None:
     )
 
 
-@check("stats and data of a new dataset", ("GetDatasetStats", "GetLabeledData", "GetUnlabeledData"))
+@SUITE.check(
+    "stats and data of a new dataset", ("GetDatasetStats", "GetLabeledData", "GetUnlabeledData")
+)
 def stats(probe: Probe) -> str:
     annotator = _annotator(probe)
     name = annotator.add("stats")
@@ -161,11 +151,11 @@ def stats(probe: Probe) -> str:
         ("GetLabeledData", pb.GetLabeledDataRequest(dataset_name=name)),
         ("GetUnlabeledData", pb.GetUnlabeledDataRequest(dataset_name=name)),
     ):
-        json_text(annotator(method, request).data_json, f"{method}'s data_json")
+        json_value(annotator(method, request).data_json, f"{method}'s data_json")
     return f"0 labeled, {counts.unlabeled} unlabeled"
 
 
-@check("url for a dataset", "GetUrlForDataset")
+@SUITE.check("url for a dataset", "GetUrlForDataset")
 def url_for_dataset(probe: Probe) -> str:
     annotator = _annotator(probe)
     annotator.launched()
@@ -175,7 +165,7 @@ def url_for_dataset(probe: Probe) -> str:
     return url
 
 
-@check("duplicate dataset", "AddDataset")
+@SUITE.check("duplicate dataset", "AddDataset")
 def duplicate(probe: Probe) -> None:
     annotator = _annotator(probe)
     name = annotator.add("twice")
@@ -184,7 +174,7 @@ def duplicate(probe: Probe) -> None:
     )
 
 
-@check("missing dataset", tuple(DATASET_METHODS))
+@SUITE.check("missing dataset", tuple(DATASET_METHODS))
 def missing(probe: Probe) -> str:
     annotator = _annotator(probe)
     annotator.launched()  # so GetUrlForDataset can only fail for the dataset
@@ -194,7 +184,7 @@ def missing(probe: Probe) -> str:
     return f"ENTITY_NOT_FOUND from {len(DATASET_METHODS)} methods"
 
 
-@check("bad arguments", ("AddDataset", *WITH_OPTIONS))
+@SUITE.check("bad arguments", ("AddDataset", *WITH_OPTIONS))
 def bad_arguments(probe: Probe) -> str:
     annotator = _annotator(probe)
     name = annotator.add("options")
@@ -221,7 +211,7 @@ def bad_arguments(probe: Probe) -> str:
     return "empty name, unknown option, options not a JSON object"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     annotator = _annotator(probe)
     annotator.launched()
@@ -251,7 +241,7 @@ def idempotent(probe: Probe) -> str:
     return annotator.idempotent(requests, snapshot)
 
 
-@check("concurrent datasets", ("AddDataset", "DeleteDataset"))
+@SUITE.check("concurrent datasets", ("AddDataset", "DeleteDataset"))
 def concurrent(probe: Probe) -> str:
     annotator = _annotator(probe)
     count = min(probe.concurrency, 16)

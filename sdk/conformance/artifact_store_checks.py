@@ -1,8 +1,8 @@
 """Checks of flavorhost.v1.ArtifactStore (artifact_store.proto, docs/protocol.md).
 
-Everything happens in a fresh scratch folder under the configured root, removed at the end (with
---component the root may be a user's real store). Where flavors may legitimately differ (object
-stores such as S3 have no empty directories), a check accepts what the protocol allows.
+Everything happens in a fresh scratch folder under the configured root, removed at the end
+(artifact_store_scratch.py). Where flavors may legitimately differ (object stores such as S3
+have no empty directories), a check accepts what the protocol allows.
 """
 
 from __future__ import annotations
@@ -11,145 +11,32 @@ import contextlib
 import hashlib
 import os
 import posixpath
-import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import grpc
-from google.protobuf import descriptor_pb2
 
+from flavorhost.conformance import artifact_store_scratch as scratch
+from flavorhost.conformance.artifact_store_scratch import snapshot, store_of
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe, expect_error
+from flavorhost.conformance.support import on_threads
 from flavorhost.generated.v1 import artifact_store_pb2 as pb
-from flavorhost.generated.v1 import artifact_store_pb2_grpc, common_pb2
-from flavorhost.protocol import CHUNK_SIZE
+from flavorhost.generated.v1 import common_pb2
 
 SERVICE = "flavorhost.v1.ArtifactStore"
-SUITE = Suite("artifact_store")
+SUITE = Suite(
+    "artifact_store",
+    setup=scratch.setup,
+    teardown=scratch.teardown,
+    default_config=scratch.default_config,
+    service=SERVICE,
+)
 S = grpc.StatusCode
 
 
-class Store:
-    """The scratch folder and calls to the store under test."""
-
-    def __init__(self, probe: Probe, root: str) -> None:
-        self.probe = probe
-        self.stub = artifact_store_pb2_grpc.ArtifactStoreStub(probe.target.channel)
-        self.root = root.rstrip("/") + f"/conformance-{uuid.uuid4().hex[:8]}"
-        # Object stores have no empty directories: MkDir may create nothing (found out in setup).
-        self.keeps_empty_dirs = True
-
-    def path(self, *parts: str) -> str:
-        return posixpath.join(self.root, *parts)
-
-    def unary(self, method: str, request: Any) -> Any:
-        return self.probe.call(getattr(self.stub, method), request)
-
-    def raw_unary(self, method: str, request: Any) -> Any:
-        """The call itself, for expect_error."""
-        return getattr(self.stub, method)(
-            request, metadata=self.probe.metadata(), timeout=CALL_TIMEOUT_SECONDS
-        )
-
-    def write_messages(self, path: str, data: bytes, append: bool = False) -> Iterator[Any]:
-        yield pb.WriteRequest(open=pb.WriteOpen(path=path, append=append))
-        for start in range(0, len(data), CHUNK_SIZE):
-            yield pb.WriteRequest(data=data[start : start + CHUNK_SIZE])
-        yield pb.WriteRequest(finish=pb.WriteFinish())
-
-    def write(self, path: str, data: bytes, append: bool = False) -> None:
-        replies = self.probe.stream(self.stub.Write, self.write_messages(path, data, append))
-        kinds = [r.WhichOneof("kind") for r in replies]
-        if kinds != ["opened", "committed"]:
-            raise CheckFailed(f"Write of {path} answered {kinds}, want ['opened', 'committed']")
-        if replies[1].committed.bytes_written != len(data):
-            raise CheckFailed(
-                f"Write committed {replies[1].committed.bytes_written} bytes, sent {len(data)}"
-            )
-
-    def read_raw(self, path: str, **fields: Any) -> Iterator[Any]:
-        return self.stub.Read(  # type: ignore[no-any-return]
-            pb.ReadRequest(path=path, **fields),
-            metadata=self.probe.metadata(),
-            timeout=CALL_TIMEOUT_SECONDS,
-        )
-
-    def read(self, path: str, **fields: Any) -> tuple[pb.ReadOpened, bytes]:
-        replies = self.probe.stream(self.stub.Read, pb.ReadRequest(path=path, **fields))
-        if not replies or replies[0].WhichOneof("kind") != "opened":
-            raise CheckFailed(f"Read of {path} did not start with `opened`")
-        if any(r.WhichOneof("kind") != "data" for r in replies[1:]):
-            raise CheckFailed(f"Read of {path} sent `opened` twice")
-        return replies[0].opened, b"".join(r.data for r in replies[1:])
-
-    def folder(self, *parts: str) -> str:
-        """A directory that exists in any store: made, and holding a file (object stores have
-        no empty directories)."""
-        path = self.path(*parts)
-        self.unary("MakeDirs", pb.MakeDirsRequest(path=path))
-        self.write(posixpath.join(path, "inside.txt"), b"x")
-        return path
-
-    def exists(self, path: str) -> bool:
-        return bool(self.unary("Exists", pb.ExistsRequest(path=path)).exists)
-
-    def expect(self, method: str, request: Any, code: grpc.StatusCode, reason: str) -> None:
-        try:
-            expect_error(lambda: self.raw_unary(method, request), code, reason)
-        except CheckFailed as failure:
-            raise CheckFailed(f"{method} {self.show(request)}: {failure}") from None
-
-    def show(self, request: Any) -> str:
-        """A request on one line, the scratch folder shortened to `~`."""
-        return " ".join(str(request).replace(self.root, "~").split())[:80]
-
-
-def _store(probe: Probe) -> Store:
-    store: Store = probe.state["artifact_store"]
-    return store
-
-
-def default_config(temp: str) -> dict[str, Any]:
-    """The `local` flavor's shape: a fresh folder."""
-    return {"path": os.path.join(temp, "store")}
-
-
-def setup(probe: Probe) -> None:
-    root = str((probe.config or {}).get("path", ""))
-    if not root:
-        raise ValueError("the config has no `path`: the kit works in a scratch folder under it")
-    store = Store(probe, root)
-    probe.state["artifact_store"] = store
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=store.root))
-    probe_dir = store.path("empty-dir-probe")
-    store.unary("MkDir", pb.MkDirRequest(path=probe_dir))
-    store.keeps_empty_dirs = bool(store.unary("IsDir", pb.IsDirRequest(path=probe_dir)).is_dir)
-    if store.keeps_empty_dirs:
-        store.unary("RmTree", pb.RmTreeRequest(path=probe_dir))
-
-
-def teardown(probe: Probe) -> None:
-    store = probe.state.pop("artifact_store", None)
-    if store is not None and store.exists(store.root):
-        store.unary("RmTree", pb.RmTreeRequest(path=store.root))
-
-
-SUITE.setup = setup
-SUITE.teardown = teardown
-SUITE.default_config = default_config
-
-
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ArtifactStore service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("write then read", ("Write", "Read"))
+@SUITE.check("write then read", ("Write", "Read"))
 def write_then_read(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     data = b"hello conformance\n" * 100
     store.write(store.path("a.bin"), data)
     opened, got = store.read(store.path("a.bin"))
@@ -162,9 +49,9 @@ def write_then_read(probe: Probe) -> None:
         raise CheckFailed("an empty file read back non-empty")
 
 
-@check("write append", "Write")
+@SUITE.check("write append", "Write")
 def write_append(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     store.write(store.path("log.txt"), b"one\n")
     store.write(store.path("log.txt"), b"two\n", append=True)
     store.write(store.path("new-by-append.txt"), b"x", append=True)
@@ -174,9 +61,9 @@ def write_append(probe: Probe) -> None:
         raise CheckFailed("append to a missing file did not create it")
 
 
-@check("write must start with open", "Write")
+@SUITE.check("write must start with open", "Write")
 def write_without_open(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     messages = iter([pb.WriteRequest(data=b"x"), pb.WriteRequest(finish=pb.WriteFinish())])
     expect_error(
         lambda: list(
@@ -186,9 +73,9 @@ def write_without_open(probe: Probe) -> None:
     )
 
 
-@check("abandoned write keeps old content", "Write")
+@SUITE.check("abandoned write keeps old content", "Write")
 def abandoned_write(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     old, new = store.path("keep.txt"), store.path("never.txt")
     store.write(old, b"old content")
     for path in (old, new):
@@ -205,9 +92,9 @@ def abandoned_write(probe: Probe) -> None:
         raise CheckFailed("an abandoned write of a new file left it under its name")
 
 
-@check("write into a missing directory", "Write")
+@SUITE.check("write into a missing directory", "Write")
 def write_missing_directory(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("no-such-dir", "f.txt")
     if not store.keeps_empty_dirs:
         store.write(path, b"x")  # object stores: the prefix needs no creating
@@ -229,17 +116,17 @@ def write_missing_directory(probe: Probe) -> str:
     return "FILE_NOT_FOUND"
 
 
-@check("read missing file", "Read")
+@SUITE.check("read missing file", "Read")
 def read_missing(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     expect_error(
         lambda: list(store.read_raw(store.path("missing.bin"))), S.NOT_FOUND, "FILE_NOT_FOUND"
     )
 
 
-@check("read a directory", "Read")
+@SUITE.check("read a directory", "Read")
 def read_directory(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     store.folder("dir-for-read")
     expect_error(
         lambda: list(store.read_raw(store.path("dir-for-read"))),
@@ -248,9 +135,9 @@ def read_directory(probe: Probe) -> None:
     )
 
 
-@check("read offset, length, chunk size", "Read")
+@SUITE.check("read offset, length, chunk size", "Read")
 def read_ranges(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     data = os.urandom(300_000)
     store.write(store.path("ranges.bin"), data)
     for offset, length in ((0, 0), (1000, 0), (1000, 5000), (299_999, 10), (300_000, 0)):
@@ -268,9 +155,9 @@ def read_ranges(probe: Probe) -> None:
         raise CheckFailed(f"chunk_size 65536 sent a chunk of {biggest} bytes")
 
 
-@check("read if_version", "Read")
+@SUITE.check("read if_version", "Read")
 def read_if_version(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("versioned.txt")
     store.write(path, b"version one")
     opened, _ = store.read(path)
@@ -286,9 +173,9 @@ def read_if_version(probe: Probe) -> str:
     return "FILE_CHANGED after a replace"
 
 
-@check("exists and isdir", ("Exists", "IsDir"))
+@SUITE.check("exists and isdir", ("Exists", "IsDir"))
 def exists_and_isdir(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     store.folder("sub")
     store.write(store.path("sub", "f.txt"), b"x")
     expected = {
@@ -299,22 +186,22 @@ def exists_and_isdir(probe: Probe) -> None:
     for path, (exists, is_dir) in expected.items():
         got = (
             store.exists(path),
-            bool(store.unary("IsDir", pb.IsDirRequest(path=path)).is_dir),
+            bool(store("IsDir", pb.IsDirRequest(path=path)).is_dir),
         )
         if got != (exists, is_dir):
             raise CheckFailed(f"{path}: exists/isdir {got}, want {(exists, is_dir)}")
 
 
-@check("listdir", "ListDir")
+@SUITE.check("listdir", "ListDir")
 def listdir(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("listing")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
     for name in ("b.txt", "a.txt", "deeper/c.txt"):
         if name.startswith("deeper") and store.keeps_empty_dirs:
-            store.unary("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(folder, "deeper")))
+            store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(folder, "deeper")))
         store.write(posixpath.join(folder, name), b"x")
-    names = sorted(store.unary("ListDir", pb.ListDirRequest(path=folder)).names)
+    names = sorted(store("ListDir", pb.ListDirRequest(path=folder)).names)
     if names != ["a.txt", "b.txt", "deeper"]:
         raise CheckFailed(f"ListDir gave {names}, want entry names ['a.txt', 'b.txt', 'deeper']")
     store.expect(
@@ -328,50 +215,50 @@ def listdir(probe: Probe) -> None:
     )
 
 
-@check("glob", "Glob")
+@SUITE.check("glob", "Glob")
 def glob(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("globbing")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
     for name in ("one.txt", "two.txt", "three.bin"):
         store.write(posixpath.join(folder, name), b"x")
-    paths = sorted(store.unary("Glob", pb.GlobRequest(pattern=f"{folder}/*.txt")).paths)
+    paths = sorted(store("Glob", pb.GlobRequest(pattern=f"{folder}/*.txt")).paths)
     want = [f"{folder}/one.txt", f"{folder}/two.txt"]
     if paths != want:
         raise CheckFailed(f"Glob gave {paths}, want {want}")
-    if list(store.unary("Glob", pb.GlobRequest(pattern=f"{folder}/*.none")).paths):
+    if list(store("Glob", pb.GlobRequest(pattern=f"{folder}/*.none")).paths):
         raise CheckFailed("Glob with no match returned paths")
 
 
-@check("stat and size", ("Stat", "Size"))
+@SUITE.check("stat and size", ("Stat", "Size"))
 def stat_and_size(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("sized.bin")
     store.write(path, b"x" * 1234)
-    info = store.unary("Stat", pb.StatRequest(path=path)).stat
+    info = store("Stat", pb.StatRequest(path=path)).stat
     if info.size != 1234 or info.is_dir:
         raise CheckFailed(f"Stat of a 1234-byte file: size {info.size}, is_dir {info.is_dir}")
-    if store.unary("Size", pb.SizeRequest(path=path)).size != 1234:
+    if store("Size", pb.SizeRequest(path=path)).size != 1234:
         raise CheckFailed("Size of a 1234-byte file is wrong")
-    if not store.unary("Stat", pb.StatRequest(path=store.root)).stat.is_dir:
+    if not store("Stat", pb.StatRequest(path=store.root)).stat.is_dir:
         raise CheckFailed("Stat of the scratch folder: is_dir is false")
     missing = store.path("missing")
     store.expect("Stat", pb.StatRequest(path=missing), S.NOT_FOUND, "FILE_NOT_FOUND")
     store.expect("Size", pb.SizeRequest(path=missing), S.NOT_FOUND, "FILE_NOT_FOUND")
 
 
-@check("mkdir and makedirs", ("MkDir", "MakeDirs"))
+@SUITE.check("mkdir and makedirs", ("MkDir", "MakeDirs"))
 def mkdir_and_makedirs(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     nested = store.path("made", "by", "makedirs")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=nested))
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=nested))  # an existing one is fine
+    store("MakeDirs", pb.MakeDirsRequest(path=nested))
+    store("MakeDirs", pb.MakeDirsRequest(path=nested))  # an existing one is fine
     if not store.keeps_empty_dirs:
-        store.unary("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
+        store("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
         return "the store keeps no empty directories: only that MkDir/MakeDirs succeed"
-    if not store.unary("IsDir", pb.IsDirRequest(path=nested)).is_dir:
+    if not store("IsDir", pb.IsDirRequest(path=nested)).is_dir:
         raise CheckFailed("MakeDirs did not create the directory")
-    store.unary("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
+    store("MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")))
     store.expect(
         "MkDir", pb.MkDirRequest(path=store.path("made-by-mkdir")), S.ALREADY_EXISTS, "FILE_EXISTS"
     )
@@ -384,12 +271,12 @@ def mkdir_and_makedirs(probe: Probe) -> str:
     return "FILE_EXISTS and FILE_NOT_FOUND as specified"
 
 
-@check("remove", "Remove")
+@SUITE.check("remove", "Remove")
 def remove(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     path = store.path("doomed.txt")
     store.write(path, b"x")
-    store.unary("Remove", pb.RemoveRequest(path=path))
+    store("Remove", pb.RemoveRequest(path=path))
     if store.exists(path):
         raise CheckFailed("the file still exists after Remove")
     store.expect("Remove", pb.RemoveRequest(path=path), S.NOT_FOUND, "FILE_NOT_FOUND")
@@ -403,14 +290,14 @@ def remove(probe: Probe) -> None:
 
 
 def _copy_or_rename(probe: Probe, method: str, request_class: Any) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     src, dst = store.path(f"{method}-src.txt"), store.path(f"{method}-dst.txt")
     store.write(src, b"source")
     store.write(dst, b"destination")
     store.expect(method, request_class(src=src, dst=dst), S.ALREADY_EXISTS, "FILE_EXISTS")
     if store.read(dst)[1] != b"destination":
         raise CheckFailed(f"a refused {method} changed the destination")
-    store.unary(method, request_class(src=src, dst=dst, overwrite=True))
+    store(method, request_class(src=src, dst=dst, overwrite=True))
     if store.read(dst)[1] != b"source":
         raise CheckFailed(f"{method} with overwrite did not replace the destination")
     if store.exists(src) != (method == "CopyFile"):
@@ -418,7 +305,7 @@ def _copy_or_rename(probe: Probe, method: str, request_class: Any) -> None:
             f"after {method} the source {'is gone' if method == 'CopyFile' else 'remains'}"
         )
     fresh = store.path(f"{method}-fresh.txt")
-    store.unary(method, request_class(src=dst, dst=fresh))
+    store(method, request_class(src=dst, dst=fresh))
     if store.read(fresh)[1] != b"source":
         raise CheckFailed(f"{method} to a new name gave other content")
     missing = store.path("missing-source")
@@ -427,22 +314,22 @@ def _copy_or_rename(probe: Probe, method: str, request_class: Any) -> None:
     )
 
 
-@check("copyfile", "CopyFile")
+@SUITE.check("copyfile", "CopyFile")
 def copyfile(probe: Probe) -> None:
     _copy_or_rename(probe, "CopyFile", pb.CopyFileRequest)
 
 
-@check("rename", "Rename")
+@SUITE.check("rename", "Rename")
 def rename(probe: Probe) -> None:
     _copy_or_rename(probe, "Rename", pb.RenameRequest)
 
 
-@check("rmtree", "RmTree")
+@SUITE.check("rmtree", "RmTree")
 def rmtree(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     top = store.path("tree")
     if store.keeps_empty_dirs:
-        store.unary("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
+        store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
     store.write(posixpath.join(top, "a", "b", "leaf.txt"), b"x")
     store.write(posixpath.join(top, "root.txt"), b"x")
     store.expect(
@@ -451,18 +338,18 @@ def rmtree(probe: Probe) -> None:
         S.FAILED_PRECONDITION,
         "NOT_A_DIRECTORY",
     )
-    store.unary("RmTree", pb.RmTreeRequest(path=top))
+    store("RmTree", pb.RmTreeRequest(path=top))
     if store.exists(top) or store.exists(posixpath.join(top, "a", "b", "leaf.txt")):
         raise CheckFailed("the tree still exists after RmTree")
     store.expect("RmTree", pb.RmTreeRequest(path=top), S.NOT_FOUND, "FILE_NOT_FOUND")
 
 
-@check("walk", "Walk")
+@SUITE.check("walk", "Walk")
 def walk(probe: Probe) -> None:
-    store = _store(probe)
+    store = store_of(probe)
     top = store.path("walked")
     if store.keeps_empty_dirs:
-        store.unary("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
+        store("MakeDirs", pb.MakeDirsRequest(path=posixpath.join(top, "a", "b")))
     store.write(posixpath.join(top, "top.txt"), b"x")
     store.write(posixpath.join(top, "a", "one.txt"), b"x")
     store.write(posixpath.join(top, "a", "b", "deep.txt"), b"x")
@@ -497,37 +384,11 @@ def _file_not_found() -> int:
     return int(common_pb2.ErrorReason.Value("FILE_NOT_FOUND"))
 
 
-def _idempotent_methods() -> list[str]:
-    """The methods the proto marks NO_SIDE_EFFECTS, read from the generated descriptors."""
-    service = pb.DESCRIPTOR.services_by_name["ArtifactStore"]
-    no_side_effects = descriptor_pb2.MethodOptions.NO_SIDE_EFFECTS
-    return [m.name for m in service.methods if m.GetOptions().idempotency_level == no_side_effects]
-
-
-def _snapshot(store: Store) -> list[tuple[str, list[str], list[tuple[str, int]]]]:
-    """The scratch tree with file sizes, to show a call changed nothing."""
-    entries = store.probe.stream(store.stub.Walk, pb.WalkRequest(top=store.root, topdown=True))
-    return sorted(
-        (
-            e.dirpath,
-            sorted(e.dirnames),
-            sorted(
-                (
-                    name,
-                    store.unary("Size", pb.SizeRequest(path=posixpath.join(e.dirpath, name))).size,
-                )
-                for name in e.filenames
-            ),
-        )
-        for e in entries
-    )
-
-
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("idem")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
     file = posixpath.join(folder, "f.txt")
     store.write(file, b"same every time")
     requests: dict[str, Any] = {
@@ -540,43 +401,24 @@ def idempotent(probe: Probe) -> str:
         "Size": pb.SizeRequest(path=file),
         "Walk": pb.WalkRequest(top=folder, topdown=True),
     }
-    methods = _idempotent_methods()
-    unknown = [m for m in methods if m not in requests]
-    if unknown:
-        raise CheckFailed(f"the kit has no request for NO_SIDE_EFFECTS methods {unknown}")
-    streaming = {
-        m.name
-        for m in pb.DESCRIPTOR.services_by_name["ArtifactStore"].methods
-        if m.server_streaming
-    }
-    before = _snapshot(store)
-    for method in methods:
-        call = getattr(store.stub, method)
-        answers = [
-            probe.stream(call, requests[method])
-            if method in streaming
-            else probe.call(call, requests[method])
-            for _ in range(2)
-        ]
+
+    def normalize(method: str, answer: Any) -> Any:
         if method == "Stat":  # access times may move when the sidecar reads; the rest may not
-            for answer in answers:
-                answer.stat.atime = 0  # type: ignore[union-attr]
-        if answers[0] != answers[1]:
-            raise CheckFailed(f"{method} answered differently the second time")
-        if _snapshot(store) != before:
-            raise CheckFailed(f"{method} changed the store")
-    return f"{len(methods)} methods: {', '.join(methods)}"
+            answer.stat.atime = 0
+        return answer
+
+    return store.idempotent(requests, lambda: snapshot(store), normalize)
 
 
-@check("large stream", ("Write", "Read", "Size"))
+@SUITE.check("large stream", ("Write", "Read", "Size"))
 def large_stream(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     size = probe.large_bytes
     block = os.urandom(1 << 20)
     data = (block * (size // len(block) + 1))[:size]
     path = store.path("large.bin")
     store.write(path, data)
-    if store.unary("Size", pb.SizeRequest(path=path)).size != size:
+    if store("Size", pb.SizeRequest(path=path)).size != size:
         raise CheckFailed(f"Size of the {size >> 20} MiB file is wrong")
     digest = hashlib.sha256()
     count = 0
@@ -590,15 +432,15 @@ def large_stream(probe: Probe) -> str:
     _, got = store.read(path, offset=offset, length=length)
     if got != data[offset : offset + length]:
         raise CheckFailed(f"Read at offset {offset}, length {length} gave other bytes")
-    store.unary("Remove", pb.RemoveRequest(path=path))
+    store("Remove", pb.RemoveRequest(path=path))
     return f"{size >> 20} MiB in {count} chunks"
 
 
-@check("concurrent calls", ("Write", "Read", "Size"))
+@SUITE.check("concurrent calls", ("Write", "Read", "Size"))
 def concurrent(probe: Probe) -> str:
-    store = _store(probe)
+    store = store_of(probe)
     folder = store.path("concurrent")
-    store.unary("MakeDirs", pb.MakeDirsRequest(path=folder))
+    store("MakeDirs", pb.MakeDirsRequest(path=folder))
 
     def one(index: int) -> str:
         data = os.urandom(256 << 10) + str(index).encode()
@@ -606,15 +448,12 @@ def concurrent(probe: Probe) -> str:
         store.write(path, data)
         if store.read(path)[1] != data:
             return f"file {index} read back different"
-        if store.unary("Size", pb.SizeRequest(path=path)).size != len(data):
+        if store("Size", pb.SizeRequest(path=path)).size != len(data):
             return f"file {index} has the wrong size"
         return ""
 
-    with ThreadPoolExecutor(max_workers=probe.concurrency) as pool:
-        problems = [p for p in pool.map(one, range(probe.concurrency)) if p]
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {probe.concurrency} failed: {problems[0]}")
-    names = store.unary("ListDir", pb.ListDirRequest(path=folder)).names
+    note = on_threads(probe, probe.concurrency, one)
+    names = store("ListDir", pb.ListDirRequest(path=folder)).names
     if len(names) != probe.concurrency:
         raise CheckFailed(f"{len(names)} files listed after {probe.concurrency} writes")
-    return f"{probe.concurrency} threads"
+    return note

@@ -82,21 +82,29 @@ class Result:
 class Suite:
     """The checks of one area (lifecycle, a component type, ...), in declaration order.
 
-    `setup`/`teardown` run around the suite's checks (e.g. a scratch folder); `default_config`
-    gives the config the kit configures its component with when the user gives none.
+    `setup`/`teardown` run around the suite's checks (e.g. a scratch folder) when the kit's
+    component got configured; `default_config` gives the config the kit configures its component
+    with when the user gives none (the runner then sets `probe.config_is_default`; a server it
+    starts for that config is kept with `probe.keep`, which closes it at the end of the run
+    whatever happened). `service`
+    (a type's service, e.g. flavorhost.v1.Alerter) is what every check needs unless it names
+    another.
     """
 
     area: str
     checks: list[Check] = field(default_factory=list)
     setup: Callable[[Probe], None] | None = None
     teardown: Callable[[Probe], None] | None = None
-    default_config: Callable[[str], dict[str, Any]] | None = None
+    default_config: Callable[[Probe], dict[str, Any]] | None = None
+    service: str = ""
 
     def check(
         self, name: str, rpcs: tuple[str, ...] | str, last: bool = False, **needs: Any
     ) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
         """Declares the decorated function as a check of this suite."""
         covered = (rpcs,) if isinstance(rpcs, str) else rpcs
+        if self.service:
+            needs.setdefault("service", self.service)
 
         def declare(function: Callable[[Probe], str | None]) -> Callable[[Probe], str | None]:
             self.checks.append(Check(name, self.area, covered, function, Needs(**needs), last))

@@ -3,7 +3,6 @@ served by sdk/sidecar/component_servicer.py in the Python runtime)."""
 
 from __future__ import annotations
 
-import json
 from functools import partial
 
 import grpc
@@ -15,10 +14,11 @@ from flavorhost.conformance.probe import (
     Probe,
     expect_error,
 )
+from flavorhost.conformance.support import json_object
 from flavorhost.generated.v1 import component_pb2 as pb
 from flavorhost.generated.v1 import component_pb2_grpc
 
-SUITE = Suite("component")
+SUITE = Suite("component", service=COMPONENT_SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 
 
@@ -32,16 +32,7 @@ def _info() -> pb.StepRunInfo:
     )
 
 
-def _json_object(text: str, what: str) -> None:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        raise CheckFailed(f"{what} is not JSON: {text[:80]!r}") from None
-    if not isinstance(value, dict):
-        raise CheckFailed(f"{what} is a JSON {type(value).__name__}, not an object")
-
-
-@SUITE.check("validate settings", "StackComponent/ValidateSettings", service=COMPONENT_SERVICE)
+@SUITE.check("validate settings", "StackComponent/ValidateSettings")
 def validate_settings(probe: Probe) -> None:
     stub = _stub(probe)
     probe.call(stub.ValidateSettings, pb.ValidateSettingsRequest(settings_json="{}"))
@@ -73,13 +64,12 @@ def settings_not_an_object(probe: Probe) -> str:
 @SUITE.check(
     "step run hooks",
     ("PrepareStepRun", "GetStepRunMetadata", "CleanupStepRun"),
-    service=COMPONENT_SERVICE,
 )
 def step_run_hooks(probe: Probe) -> None:
     stub = _stub(probe)
     probe.call(stub.PrepareStepRun, pb.StepRunRequest(info=_info()))
     reply = probe.call(stub.GetStepRunMetadata, pb.StepRunRequest(info=_info()))
-    _json_object(reply.metadata_json, "GetStepRunMetadata's metadata_json")
+    json_object(reply.metadata_json, "GetStepRunMetadata's metadata_json")
     probe.call(stub.CleanupStepRun, pb.CleanupStepRunRequest(info=_info(), step_failed=False))
 
 
@@ -90,10 +80,10 @@ def pipeline_run_metadata(probe: Probe) -> None:
     reply = probe.call(
         _stub(probe).GetPipelineRunMetadata, pb.PipelineRunMetadataRequest(run_id="conformance")
     )
-    _json_object(reply.metadata_json, "metadata_json")
+    json_object(reply.metadata_json, "metadata_json")
 
 
-@SUITE.check("malformed request", "StackComponent/ValidateSettings", service=COMPONENT_SERVICE)
+@SUITE.check("malformed request", "StackComponent/ValidateSettings")
 def malformed_request(probe: Probe) -> str:
     # Field 1 as a varint where a string is declared: bytes that do not decode.
     method = probe.raw(f"/{COMPONENT_SERVICE}/ValidateSettings")

@@ -17,33 +17,26 @@ import json
 import os
 import tarfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
-from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe, expect_error
-from flavorhost.conformance.support import (
-    concurrently,
-    expect_unary_error,
-    no_side_effect_methods,
-    same_twice,
-)
+from flavorhost.conformance.probe import Probe, expect_error
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads
 from flavorhost.errors import error_info
 from flavorhost.generated.v1 import container_registry_pb2 as pb
 from flavorhost.generated.v1 import container_registry_pb2_grpc
 
 SERVICE = "flavorhost.v1.ContainerRegistry"
-SUITE = Suite("container_registry")
+SUITE = Suite("container_registry", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 REF_NAME = "org.opencontainers.image.ref.name"
 MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json"
 REPOSITORY = "conformance/app"
 TAGS = ("v1", "v2", "v3", "v4")
-# Image stores the kit's own configs point at (default_config), until setup fills them.
-_KIT_STORES: set[str] = set()
 
 
 def _blob(layout: Path, data: bytes, media_type: str) -> dict[str, Any]:
@@ -92,12 +85,11 @@ def build_image(layout: Path, names: list[str]) -> dict[str, Any]:
     return {**manifest, "blobs": [config["digest"], layer["digest"], manifest["digest"]]}
 
 
-class Registry:
+class Registry(Service):
     """Calls to the registry under test, and the kit's image when the config is the kit's."""
 
     def __init__(self, probe: Probe) -> None:
-        self.probe = probe
-        self.stub = container_registry_pb2_grpc.ContainerRegistryStub(probe.target.channel)
+        super().__init__(probe, container_registry_pb2_grpc.ContainerRegistryStub)
         uri = str((probe.config or {}).get("uri", "")).rstrip("/")
         if not uri:
             raise ValueError("the config has no `uri`: image names are built on it")
@@ -110,11 +102,11 @@ class Registry:
 
     def valid(self, image_name: str) -> bool:
         request = pb.IsValidImageNameForRegistryRequest(image_name=image_name)
-        return bool(self.probe.call(self.stub.IsValidImageNameForRegistry, request).valid)
+        return bool(self("IsValidImageNameForRegistry", request).valid)
 
     def push(self, image_name: str) -> str:
         request = pb.PushImageRequest(image_name=image_name)
-        return str(self.probe.call(self.stub.PushImage, request).repo_digest)
+        return str(self("PushImage", request).repo_digest)
 
     def own(self) -> tuple[dict[str, Any], Path]:
         if self.image is None or self.registry_path is None:
@@ -127,49 +119,34 @@ def _registry(probe: Probe) -> Registry:
     return registry
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a registry folder and an image store the kit fills."""
-    images = os.path.join(temp, "images")
-    _KIT_STORES.add(images)
     return {
         "uri": "localhost:5000",
-        "path": os.path.join(temp, "registry"),
-        "images_path": images,
+        "path": os.path.join(probe.temp, "registry"),
+        "images_path": os.path.join(probe.temp, "images"),
     }
 
 
 def setup(probe: Probe) -> None:
     registry = Registry(probe)
     probe.state["container_registry"] = registry
-    config = probe.config or {}
-    images = str(config.get("images_path", ""))
-    if images in _KIT_STORES:
-        _KIT_STORES.discard(images)
-        registry.image = build_image(Path(images), [registry.name(tag) for tag in TAGS])
+    if probe.config_is_default:
+        # The image store and the registry lie in the run's temp folder, removed by the runner.
+        config = probe.config or {}
+        images = Path(str(config["images_path"]))
+        registry.image = build_image(images, [registry.name(tag) for tag in TAGS])
         registry.registry_path = Path(str(config["path"]))
 
 
-def teardown(probe: Probe) -> None:
-    # The kit's image store and registry lie in the run's temp folder, removed by the runner.
-    probe.state.pop("container_registry", None)
-
-
 SUITE.setup = setup
-SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ContainerRegistry service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("authentication info", "GetAuthentication")
+@SUITE.check("authentication info", "GetAuthentication")
 def authentication(probe: Probe) -> str:
     registry = _registry(probe)
-    reply = probe.call(registry.stub.GetAuthentication, pb.GetAuthenticationRequest())
+    reply = registry("GetAuthentication", pb.GetAuthenticationRequest())
     if not reply.has_credentials and (reply.username or reply.password):
         raise CheckFailed("has_credentials is false, yet username or password is set")
     config = probe.config or {}
@@ -197,7 +174,7 @@ def authentication(probe: Probe) -> str:
     return "no credentials without a login; the configured ones with it"
 
 
-@check("image names for the registry", "IsValidImageNameForRegistry")
+@SUITE.check("image names for the registry", "IsValidImageNameForRegistry")
 def image_names(probe: Probe) -> str:
     registry = _registry(probe)
     uri = registry.uri
@@ -217,42 +194,39 @@ def image_names(probe: Probe) -> str:
     return f"{len(expected)} names judged right for uri {uri!r}"
 
 
-def _expect_foreign(
-    probe: Probe, method: Callable[..., Any], request: Any, name: str, image: str, uri: str
-) -> None:
-    error = expect_unary_error(probe, method, request, INVALID, "INVALID_ARGUMENT", name)
-    details = (error.details() if isinstance(error, grpc.Call) else "") or ""
-    if image not in details or uri not in details:
-        raise CheckFailed(f"{name}: the error names neither the image nor the uri: {details!r}")
+FOREIGN = "elsewhere.example.com/conformance/app:v1"
 
 
-@check("prepare image push", "PrepareImagePush")
-def prepare_push(probe: Probe) -> str:
-    registry = _registry(probe)
-    probe.call(
-        registry.stub.PrepareImagePush, pb.PrepareImagePushRequest(image_name=registry.name())
-    )
-    foreign = "elsewhere.example.com/conformance/app:v1"
-    _expect_foreign(
-        probe,
-        registry.stub.PrepareImagePush,
-        pb.PrepareImagePushRequest(image_name=foreign),
-        "PrepareImagePush of a foreign image",
-        foreign,
-        registry.uri,
-    )
-    expect_unary_error(
-        probe,
-        registry.stub.PrepareImagePush,
-        pb.PrepareImagePushRequest(image_name=""),
+def _refuses_bad_names(registry: Registry, method: str, request_class: Any) -> None:
+    """`method` refuses an image of another registry (naming the image and the uri) and an
+    empty image name with INVALID_ARGUMENT."""
+    error = registry.expect(
+        method,
+        request_class(image_name=FOREIGN),
         INVALID,
         "INVALID_ARGUMENT",
-        "PrepareImagePush without an image name",
+        "of a foreign image",
     )
+    details = (error.details() if isinstance(error, grpc.Call) else "") or ""
+    if FOREIGN not in details or registry.uri not in details:
+        raise CheckFailed(
+            f"{method} of a foreign image: the error names neither the image nor the uri: "
+            f"{details!r}"
+        )
+    registry.expect(
+        method, request_class(image_name=""), INVALID, "INVALID_ARGUMENT", "without an image name"
+    )
+
+
+@SUITE.check("prepare image push", "PrepareImagePush")
+def prepare_push(probe: Probe) -> str:
+    registry = _registry(probe)
+    registry("PrepareImagePush", pb.PrepareImagePushRequest(image_name=registry.name()))
+    _refuses_bad_names(registry, "PrepareImagePush", pb.PrepareImagePushRequest)
     return "prepared; a foreign and an empty name refused with INVALID_ARGUMENT"
 
 
-@check("push an image, pull it back", "PushImage")
+@SUITE.check("push an image, pull it back", "PushImage")
 def push_and_pull(probe: Probe) -> str:
     registry = _registry(probe)
     image, registry_path = registry.own()
@@ -287,33 +261,15 @@ def _pull(layout: Path, tag: str, image: dict[str, Any]) -> str:
     return ""
 
 
-@check("push refusals", "PushImage")
+@SUITE.check("push refusals", "PushImage")
 def push_refusals(probe: Probe) -> str:
     registry = _registry(probe)
-    foreign = "elsewhere.example.com/conformance/app:v1"
-    _expect_foreign(
-        probe,
-        registry.stub.PushImage,
-        pb.PushImageRequest(image_name=foreign),
-        "PushImage of a foreign image",
-        foreign,
-        registry.uri,
-    )
-    expect_unary_error(
-        probe,
-        registry.stub.PushImage,
-        pb.PushImageRequest(image_name=""),
-        INVALID,
-        "INVALID_ARGUMENT",
-        "PushImage without an image name",
-    )
+    _refuses_bad_names(registry, "PushImage", pb.PushImageRequest)
     missing = registry.name(f"missing-{uuid.uuid4().hex[:8]}", "conformance/never-built")
     request = pb.PushImageRequest(image_name=missing)
 
     def call() -> Any:
-        return registry.stub.PushImage(
-            request, metadata=probe.metadata(), timeout=CALL_TIMEOUT_SECONDS
-        )
+        return registry.raw("PushImage", request)
 
     try:
         expect_error(call, grpc.StatusCode.NOT_FOUND, "FILE_NOT_FOUND")
@@ -328,7 +284,7 @@ def push_refusals(probe: Probe) -> str:
     return "foreign and empty names INVALID_ARGUMENT, an image that does not exist FILE_NOT_FOUND"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     registry = _registry(probe)
     requests: dict[str, Any] = {
@@ -337,16 +293,10 @@ def idempotent(probe: Probe) -> str:
             image_name=registry.name()
         ),
     }
-    methods = no_side_effect_methods(pb.DESCRIPTOR.services_by_name["ContainerRegistry"])
-    unknown = [m for m in methods if m not in requests]
-    if unknown:
-        raise CheckFailed(f"the kit has no request for NO_SIDE_EFFECTS methods {unknown}")
-    for method in methods:
-        same_twice(probe, getattr(registry.stub, method), requests[method], method)
-    return f"{len(methods)} methods: {', '.join(methods)}"
+    return registry.idempotent(requests)
 
 
-@check("concurrent pushes", "PushImage")
+@SUITE.check("concurrent pushes", "PushImage")
 def concurrent_pushes(probe: Probe) -> str:
     registry = _registry(probe)
     image, registry_path = registry.own()
@@ -356,9 +306,7 @@ def concurrent_pushes(probe: Probe) -> str:
         digest = registry.push(registry.name(TAGS[index]))
         return "" if digest == want else f"{TAGS[index]} answered {digest!r}"
 
-    problems = concurrently(len(TAGS), one)
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {len(TAGS)} pushes: {problems[0]}")
+    on_threads(probe, len(TAGS), one)
     lost = [tag for tag in TAGS if _pull(registry_path / REPOSITORY, tag, image)]
     if lost:
         raise CheckFailed(f"after {len(TAGS)} pushes at once, tags {lost} cannot be read back")

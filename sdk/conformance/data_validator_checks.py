@@ -8,27 +8,21 @@ SKIPs when the flavor refuses the kit's (missing) model.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite, describe
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import (
-    S,
-    Service,
-    json_text,
-    no_side_effect_methods,
-    on_threads,
-    scratch_name,
-)
+from flavorhost.conformance.service import Service, no_side_effect_methods
+from flavorhost.conformance.support import json_value, on_threads, scratch_name
 from flavorhost.errors import error_info
 from flavorhost.generated.v1 import data_validator_pb2 as pb
 from flavorhost.generated.v1 import data_validator_pb2_grpc
 
 SERVICE = "flavorhost.v1.DataValidator"
-SUITE = Suite("data_validator")
+SUITE = Suite("data_validator", service=SERVICE)
+S = grpc.StatusCode
 INVALID = "INVALID_ARGUMENT"
 DATASET = b'id,amount,city\r\n1,10.5,Oslo\r\n2,11,"Bergen, Norway"\r\n3,,"say ""hi"""\r\n'
 COMPARISON = b"id,amount,city\n1,12,Oslo\n2,13.5,Bergen\n"
@@ -46,11 +40,7 @@ class Validator(Service):
     """Calls of the data validator under test, and which methods it offers."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe,
-            data_validator_pb2_grpc.DataValidatorStub,
-            pb.DESCRIPTOR.services_by_name["DataValidator"],
-        )
+        super().__init__(probe, data_validator_pb2_grpc.DataValidatorStub)
         self.offered: dict[str, bool] = {}
 
     def request(self, method: str, csv: bytes = DATASET, **fields: Any) -> Any:
@@ -71,7 +61,7 @@ class Validator(Service):
                 return None
             raise CheckFailed(f"{method} failed: {describe(error)}") from error
         self.offered[method] = True
-        return json_text(getattr(reply, METHODS[method][2]), f"{method}'s answer")
+        return json_value(getattr(reply, METHODS[method][2]), f"{method}'s answer")
 
     def implemented(self) -> list[str]:
         """The data methods the flavor offers (found out by calling them)."""
@@ -86,7 +76,7 @@ def _validator(probe: Probe) -> Validator:
     return validator
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """Nothing: a data validator's settings have defaults (thresholds and the like)."""
     return {}
 
@@ -97,13 +87,6 @@ def setup(probe: Probe) -> None:
 
 SUITE.setup = setup
 SUITE.default_config = default_config
-
-
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the DataValidator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
 
 
 def _data_method(probe: Probe, method: str) -> str:
@@ -119,17 +102,17 @@ def _data_method(probe: Probe, method: str) -> str:
     return "JSON answers with and without a comparison dataset"
 
 
-@check("data profiling", "DataProfiling")
+@SUITE.check("data profiling", "DataProfiling")
 def profiling(probe: Probe) -> str:
     return _data_method(probe, "DataProfiling")
 
 
-@check("data validation", "DataValidation")
+@SUITE.check("data validation", "DataValidation")
 def validation(probe: Probe) -> str:
     return _data_method(probe, "DataValidation")
 
 
-@check("model validation", "ModelValidation")
+@SUITE.check("model validation", "ModelValidation")
 def model_validation(probe: Probe) -> str:
     validator = _validator(probe)
     try:
@@ -143,7 +126,7 @@ def model_validation(probe: Probe) -> str:
     return "a JSON answer"
 
 
-@check("malformed tables", ("DataProfiling", "DataValidation"))
+@SUITE.check("malformed tables", ("DataProfiling", "DataValidation"))
 def malformed(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()
@@ -172,7 +155,7 @@ def malformed(probe: Probe) -> str:
     return f"{len(cases) + 1} bad tables refused by {', '.join(methods)}"
 
 
-@check("unknown names and options", ("DataProfiling", "DataValidation"))
+@SUITE.check("unknown names and options", ("DataProfiling", "DataValidation"))
 def unknown(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()
@@ -202,7 +185,7 @@ def unknown(probe: Probe) -> str:
     return f"refused by {', '.join(methods)}"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()
@@ -227,7 +210,7 @@ def idempotent(probe: Probe) -> str:
     return f"{', '.join(done)} (the others are not offered, or need a model the kit lacks)"
 
 
-@check("concurrent calls", ("DataProfiling", "DataValidation"))
+@SUITE.check("concurrent calls", ("DataProfiling", "DataValidation"))
 def concurrent(probe: Probe) -> str:
     validator = _validator(probe)
     methods = validator.implemented()

@@ -12,38 +12,32 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.support import (
-    concurrently,
-    expect_unary_error,
-    json_object,
-    no_side_effect_methods,
-)
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import json_object, on_threads, scratch_name
 from flavorhost.generated.v1 import component_pb2, component_pb2_grpc, experiment_tracker_pb2_grpc
 from flavorhost.generated.v1 import experiment_tracker_pb2 as pb
 
 SERVICE = "flavorhost.v1.ExperimentTracker"
-SUITE = Suite("experiment_tracker")
+SUITE = Suite("experiment_tracker", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 TRACKED_KEYS = {"params", "metrics", "tags", "settings", "status"}
 STATUSES = {"running", "completed", "failed"}
 
 
-class Runs:
+class Runs(Service):
     """The scratch pipeline run and calls to the tracker under test."""
 
     def __init__(self, probe: Probe) -> None:
-        self.probe = probe
-        self.stub = experiment_tracker_pb2_grpc.ExperimentTrackerStub(probe.target.channel)
+        super().__init__(probe, experiment_tracker_pb2_grpc.ExperimentTrackerStub)
         self.hooks = component_pb2_grpc.StackComponentStub(probe.target.channel)
         self.run_id = str(uuid.uuid4())
-        self.run_name = f"conformance-{uuid.uuid4().hex[:8]}"
+        self.run_name = scratch_name()
 
     def info(self, step: str) -> component_pb2.StepRunInfo:
         return component_pb2.StepRunInfo(
@@ -68,22 +62,22 @@ class Runs:
 
     def params(self, info: component_pb2.StepRunInfo, params: dict[str, Any]) -> None:
         request = pb.LogParamsRequest(info=info, params_json=json.dumps(params))
-        self.probe.call(self.stub.LogParams, request)
+        self("LogParams", request)
 
     def metrics(
         self, info: component_pb2.StepRunInfo, metrics: dict[str, float], step: int | None = None
     ) -> None:
         request = pb.LogMetricsRequest(info=info, metrics_json=json.dumps(metrics), step=step)
-        self.probe.call(self.stub.LogMetrics, request)
+        self("LogMetrics", request)
 
     def tags(self, info: component_pb2.StepRunInfo, tags: dict[str, str]) -> None:
         request = pb.SetTagsRequest(info=info, tags_json=json.dumps(tags))
-        self.probe.call(self.stub.SetTags, request)
+        self("SetTags", request)
 
     def tracked(self, step: str, run_name: str = "") -> dict[str, Any]:
         """GetTracked, checked against the shape the proto gives."""
         request = pb.GetTrackedRequest(run_name=run_name or self.run_name, step=step)
-        reply = self.probe.call(self.stub.GetTracked, request)
+        reply = self("GetTracked", request)
         tracked = json_object(reply.tracked_json, "tracked_json")
         missing = TRACKED_KEYS - set(tracked)
         if missing:
@@ -114,9 +108,9 @@ def _runs(probe: Probe) -> Runs:
     return runs
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `file` flavor's shape: a fresh folder."""
-    return {"root": os.path.join(temp, "tracking")}
+    return {"root": os.path.join(probe.temp, "tracking")}
 
 
 def setup(probe: Probe) -> None:
@@ -132,14 +126,7 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ExperimentTracker service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("log params and read back", ("LogParams", "GetTracked"))
+@SUITE.check("log params and read back", ("LogParams", "GetTracked"))
 def log_params(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("params")
@@ -156,7 +143,7 @@ def log_params(probe: Probe) -> str:
     return "merged over earlier ones"
 
 
-@check("log metrics and read back", ("LogMetrics", "GetTracked"))
+@SUITE.check("log metrics and read back", ("LogMetrics", "GetTracked"))
 def log_metrics(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("metrics")
@@ -178,7 +165,7 @@ def log_metrics(probe: Probe) -> str:
     return "every value kept, with its step (null when not given)"
 
 
-@check("set tags and read back", ("SetTags", "GetTracked"))
+@SUITE.check("set tags and read back", ("SetTags", "GetTracked"))
 def set_tags(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("tags")
@@ -191,7 +178,7 @@ def set_tags(probe: Probe) -> str:
     return "merged over earlier ones"
 
 
-@check("step run status", "GetTracked")
+@SUITE.check("step run status", "GetTracked")
 def step_run_status(probe: Probe) -> str:
     runs = _runs(probe)
     seen = []
@@ -210,37 +197,23 @@ def step_run_status(probe: Probe) -> str:
     return "running, then " + " and ".join(seen)
 
 
-@check("bad JSON refused", ("LogParams", "LogMetrics", "SetTags"))
+@SUITE.check("bad JSON refused", ("LogParams", "LogMetrics", "SetTags"))
 def bad_json(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("bad-json")
-    cases: list[tuple[str, Any, Any]] = [
-        ("LogParams", runs.stub.LogParams, pb.LogParamsRequest(info=info, params_json="{nope")),
-        ("LogParams", runs.stub.LogParams, pb.LogParamsRequest(info=info, params_json="[1, 2]")),
-        ("LogMetrics", runs.stub.LogMetrics, pb.LogMetricsRequest(info=info, metrics_json="1.5")),
-        (
-            "LogMetrics",
-            runs.stub.LogMetrics,
-            pb.LogMetricsRequest(info=info, metrics_json='{"loss": "low"}'),
-        ),
-        (
-            "LogMetrics",
-            runs.stub.LogMetrics,
-            pb.LogMetricsRequest(info=info, metrics_json='{"loss": true}'),
-        ),
-        (
-            "LogMetrics",
-            runs.stub.LogMetrics,
-            pb.LogMetricsRequest(info=info, metrics_json='{"loss": NaN}'),
-        ),
-        ("SetTags", runs.stub.SetTags, pb.SetTagsRequest(info=info, tags_json='"team"')),
-        ("SetTags", runs.stub.SetTags, pb.SetTagsRequest(info=info, tags_json='{"team": 1}')),
+    cases: list[tuple[str, Any]] = [
+        ("LogParams", pb.LogParamsRequest(info=info, params_json="{nope")),
+        ("LogParams", pb.LogParamsRequest(info=info, params_json="[1, 2]")),
+        ("LogMetrics", pb.LogMetricsRequest(info=info, metrics_json="1.5")),
+        ("LogMetrics", pb.LogMetricsRequest(info=info, metrics_json='{"loss": "low"}')),
+        ("LogMetrics", pb.LogMetricsRequest(info=info, metrics_json='{"loss": true}')),
+        ("LogMetrics", pb.LogMetricsRequest(info=info, metrics_json='{"loss": NaN}')),
+        ("SetTags", pb.SetTagsRequest(info=info, tags_json='"team"')),
+        ("SetTags", pb.SetTagsRequest(info=info, tags_json='{"team": 1}')),
     ]
-    for name, method, request in cases:
+    for method, request in cases:
         sent = next(v for f, v in request.ListFields() if f.name.endswith("_json"))
-        expect_unary_error(
-            probe, method, request, INVALID, "INVALID_ARGUMENT", f"{name} with {sent!r}"
-        )
+        runs.expect(method, request, INVALID, "INVALID_ARGUMENT", f"with {sent!r}")
     tracked = runs.tracked("bad-json")
     if tracked["params"] or tracked["metrics"] or tracked["tags"]:
         raise CheckFailed(f"refused calls left values behind: {json.dumps(tracked)[:120]}")
@@ -248,7 +221,7 @@ def bad_json(probe: Probe) -> str:
     return f"{len(cases)} refused with INVALID_ARGUMENT, nothing recorded"
 
 
-@check("unknown run or step", "GetTracked")
+@SUITE.check("unknown run or step", "GetTracked")
 def unknown_run(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("known")
@@ -259,37 +232,33 @@ def unknown_run(probe: Probe) -> str:
         (runs.run_name, "no-such-step"),
     ]
     for run_name, step in missing:
-        expect_unary_error(
-            probe,
-            runs.stub.GetTracked,
+        runs.expect(
+            "GetTracked",
             pb.GetTrackedRequest(run_name=run_name, step=step),
             grpc.StatusCode.NOT_FOUND,
             ("FILE_NOT_FOUND", "ENTITY_NOT_FOUND"),
-            f"GetTracked of run {run_name!r} step {step!r}",
+            f"of run {run_name!r} step {step!r}",
         )
     return "NOT_FOUND for an unknown run and an unknown step"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     runs = _runs(probe)
-    service = pb.DESCRIPTOR.services_by_name["ExperimentTracker"]
-    methods = no_side_effect_methods(service)
-    if methods != ["GetTracked"]:
-        raise CheckFailed(f"the kit knows GetTracked only; NO_SIDE_EFFECTS methods are {methods}")
     info = runs.open("idempotent")
     runs.params(info, {"a": 1})
     runs.metrics(info, {"m": 1.0}, step=0)
     runs.tags(info, {"t": "x"})
     runs.close(info)
     request = pb.GetTrackedRequest(run_name=runs.run_name, step="idempotent")
-    answers = [probe.call(runs.stub.GetTracked, request).tracked_json for _ in range(3)]
-    if len({json.dumps(json.loads(a), sort_keys=True) for a in answers}) != 1:
-        raise CheckFailed(f"GetTracked answered differently: {answers[0][:80]} / {answers[1][:80]}")
-    return "GetTracked three times, the same"
+    # The same JSON may be written with its keys in another order.
+    return runs.idempotent(
+        {"GetTracked": request},
+        normalize=lambda method, answer: json.loads(answer.tracked_json),
+    )
 
 
-@check("concurrent logging", ("LogMetrics", "LogParams", "GetTracked"))
+@SUITE.check("concurrent logging", ("LogMetrics", "LogParams", "GetTracked"))
 def concurrent_logging(probe: Probe) -> str:
     runs = _runs(probe)
     info = runs.open("concurrent")
@@ -300,7 +269,7 @@ def concurrent_logging(probe: Probe) -> str:
         runs.params(info, {f"p{index}": index})
         return ""
 
-    concurrently(count, one)
+    on_threads(probe, count, one)
     tracked = runs.tracked("concurrent")
     got = metric_values(tracked)
     want = [("value", float(i), i) for i in range(count)]

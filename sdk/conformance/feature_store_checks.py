@@ -11,18 +11,21 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import grpc
+
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import S, Service, on_threads, scratch_name
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads, scratch_name
 from flavorhost.generated.v1 import feature_store_pb2 as pb
 from flavorhost.generated.v1 import feature_store_pb2_grpc
 
 SERVICE = "flavorhost.v1.FeatureStore"
-SUITE = Suite("feature_store")
+SUITE = Suite("feature_store", service=SERVICE)
+S = grpc.StatusCode
 INVALID = "INVALID_ARGUMENT"
 
 VIEW = "conformance_drivers"
@@ -68,9 +71,9 @@ def write_fixture(folder: str) -> str:
     return path
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape, over a folder holding the fixture view."""
-    folder = os.path.join(temp, "feature_views")
+    folder = os.path.join(probe.temp, "feature_views")
     write_fixture(folder)
     return {"path": folder, "join_keys": [JOIN_KEY], "timestamp_field": TIMESTAMP}
 
@@ -99,11 +102,7 @@ class Store(Service):
     """Calls of the feature store under test."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe,
-            feature_store_pb2_grpc.FeatureStoreStub,
-            pb.DESCRIPTOR.services_by_name["FeatureStore"],
-        )
+        super().__init__(probe, feature_store_pb2_grpc.FeatureStoreStub)
         self.fixture = ""  # why the fixture checks cannot run, or '' when they can
 
     def needs_fixture(self) -> None:
@@ -132,13 +131,6 @@ def setup(probe: Probe) -> None:
 
 SUITE.setup = setup
 SUITE.default_config = default_config
-
-
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the FeatureStore service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
 
 
 def _feature_columns(full: bool) -> list[str]:
@@ -175,7 +167,7 @@ def _historical(store: Store, entities: list[tuple[int, str, Any]], full: bool) 
     return ""
 
 
-@check("historical features, point in time", "GetHistoricalFeatures")
+@SUITE.check("historical features, point in time", "GetHistoricalFeatures")
 def historical(probe: Probe) -> str:
     store = _store(probe)
     store.needs_fixture()
@@ -186,7 +178,7 @@ def historical(probe: Probe) -> str:
     return f"{len(HISTORICAL)} entity rows, both column namings"
 
 
-@check("online features, latest", "GetOnlineFeatures")
+@SUITE.check("online features, latest", "GetOnlineFeatures")
 def online(probe: Probe) -> str:
     store = _store(probe)
     store.needs_fixture()
@@ -207,7 +199,7 @@ def online(probe: Probe) -> str:
     return f"{len(ONLINE)} entity rows, both column namings"
 
 
-@check("no entity rows", ("GetHistoricalFeatures", "GetOnlineFeatures"))
+@SUITE.check("no entity rows", ("GetHistoricalFeatures", "GetOnlineFeatures"))
 def no_rows(probe: Probe) -> None:
     store = _store(probe)
     store.needs_fixture()
@@ -252,7 +244,7 @@ def _both(store: Store, entity: pb.Table, features: list[str], why: str) -> None
     )
 
 
-@check("unknown view or feature", ("GetHistoricalFeatures", "GetOnlineFeatures"))
+@SUITE.check("unknown view or feature", ("GetHistoricalFeatures", "GetOnlineFeatures"))
 def unknown(probe: Probe) -> str:
     store = _store(probe)
     entity = table([JOIN_KEY, TIMESTAMP], [[1001, "2024-05-03T00:00:00+00:00"]])
@@ -264,7 +256,7 @@ def unknown(probe: Probe) -> str:
     return "unknown view and unknown feature"
 
 
-@check("malformed tables and references", ("GetHistoricalFeatures", "GetOnlineFeatures"))
+@SUITE.check("malformed tables and references", ("GetHistoricalFeatures", "GetOnlineFeatures"))
 def malformed(probe: Probe) -> str:
     store = _store(probe)
     at = "2024-05-03T00:00:00+00:00"
@@ -282,7 +274,7 @@ def malformed(probe: Probe) -> str:
     return f"{len(cases) + 1} bad requests refused by both methods"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     store = _store(probe)
     store.needs_fixture()
@@ -301,7 +293,7 @@ def idempotent(probe: Probe) -> str:
     )
 
 
-@check("concurrent calls", ("GetHistoricalFeatures", "GetOnlineFeatures"))
+@SUITE.check("concurrent calls", ("GetHistoricalFeatures", "GetOnlineFeatures"))
 def concurrent(probe: Probe) -> str:
     store = _store(probe)
     store.needs_fixture()

@@ -14,20 +14,21 @@ import json
 import os
 import urllib.request
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite, describe
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import S, Service, json_text, on_threads, scratch_name
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import json_object, on_threads, scratch_name
 from flavorhost.errors import error_info
 from flavorhost.generated.v1 import model_deployer_pb2 as pb
 from flavorhost.generated.v1 import model_deployer_pb2_grpc
 
 SERVICE = "flavorhost.v1.ModelDeployer"
-SUITE = Suite("model_deployer")
+SUITE = Suite("model_deployer", service=SERVICE)
+S = grpc.StatusCode
 NOT_FOUND, INVALID = "ENTITY_NOT_FOUND", "INVALID_ARGUMENT"
 MODEL = pb.Model(format="json", content=json.dumps({"coef": [2.0, 1.0], "intercept": 0.5}).encode())
 # Seconds a deployed or started server has to serve (every call's deadline is longer).
@@ -40,11 +41,7 @@ class Deployer(Service):
     """Calls of the deployer under test, and the services the kit deployed."""
 
     def __init__(self, probe: Probe) -> None:
-        super().__init__(
-            probe,
-            model_deployer_pb2_grpc.ModelDeployerStub,
-            pb.DESCRIPTOR.services_by_name["ModelDeployer"],
-        )
+        super().__init__(probe, model_deployer_pb2_grpc.ModelDeployerStub)
         self.pipeline = scratch_name("pipeline")
         self.refused = ""  # why the kit's model cannot be deployed, once found out
         self.first: pb.ModelService | None = None
@@ -109,9 +106,9 @@ def _deployer(probe: Probe) -> Deployer:
     return deployer
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a fresh folder for the services."""
-    return {"path": os.path.join(temp, "model_deployer")}
+    return {"path": os.path.join(probe.temp, "model_deployer")}
 
 
 def setup(probe: Probe) -> None:
@@ -131,13 +128,6 @@ def teardown(probe: Probe) -> None:
 SUITE.setup = setup
 SUITE.teardown = teardown
 SUITE.default_config = default_config
-
-
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ModelDeployer service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
 
 
 def _serving(service: pb.ModelService, what: str) -> None:
@@ -163,7 +153,7 @@ def _serving(service: pb.ModelService, what: str) -> None:
         raise CheckFailed(f"{what}: one instance posted, answered {str(answer)[:100]}")
 
 
-@check("deploy a model", "DeployModel")
+@SUITE.check("deploy a model", "DeployModel")
 def deploy(probe: Probe) -> str:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -171,15 +161,15 @@ def deploy(probe: Probe) -> str:
         uuid.UUID(service.uuid)
     except ValueError:
         raise CheckFailed(f"the service's uuid {service.uuid!r} is not a UUID") from None
-    config = json_text(service.config_json, "the service's config_json")
+    config = json_object(service.config_json, "the service's config_json")
     wanted = json.loads(deployer.config("first"))
-    if not isinstance(config, dict) or any(config.get(k) != v for k, v in wanted.items()):
+    if any(config.get(k) != v for k, v in wanted.items()):
         raise CheckFailed(f"the service's config_json {service.config_json} lacks {wanted}")
     _serving(service, "the deployed service")
     return service.prediction_url
 
 
-@check("find model servers", "FindModelServer")
+@SUITE.check("find model servers", "FindModelServer")
 def find(probe: Probe) -> str:
     deployer = _deployer(probe)
     first = deployer.deployed()
@@ -219,7 +209,7 @@ def _same_uuids(found: list[pb.ModelService], want: list[pb.ModelService], what:
         raise CheckFailed(f"FindModelServer {what} found {got}, want {expected} (newest first)")
 
 
-@check("stop and start", ("StopModelServer", "StartModelServer"))
+@SUITE.check("stop and start", ("StopModelServer", "StartModelServer"))
 def stop_and_start(probe: Probe) -> None:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -239,7 +229,7 @@ def stop_and_start(probe: Probe) -> None:
     _serving(deployer.one(service.uuid), "after StartModelServer")
 
 
-@check("model server info", "GetModelServerInfo")
+@SUITE.check("model server info", "GetModelServerInfo")
 def info(probe: Probe) -> str:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -250,7 +240,7 @@ def info(probe: Probe) -> str:
     return ", ".join(sorted(found))
 
 
-@check(
+@SUITE.check(
     "unknown or malformed uuid",
     ("StopModelServer", "StartModelServer", "DeleteModelServer", "GetModelServerInfo"),
 )
@@ -270,7 +260,7 @@ def unknown_uuid(probe: Probe) -> str:
     return "ENTITY_NOT_FOUND for an unknown uuid, INVALID_ARGUMENT for a malformed one"
 
 
-@check("bad deploy requests", "DeployModel")
+@SUITE.check("bad deploy requests", "DeployModel")
 def bad_deploy(probe: Probe) -> str:
     deployer = _deployer(probe)
     config = deployer.config("refused")
@@ -298,7 +288,7 @@ def bad_deploy(probe: Probe) -> str:
     return f"{len(cases)} refused with INVALID_ARGUMENT"
 
 
-@check("deploy with replace", "DeployModel")
+@SUITE.check("deploy with replace", "DeployModel")
 def replace(probe: Probe) -> None:
     deployer = _deployer(probe)
     old = deployer.deploy("replaced")
@@ -310,7 +300,7 @@ def replace(probe: Probe) -> None:
     _serving(found[0], "the replacing service")
 
 
-@check("delete", "DeleteModelServer")
+@SUITE.check("delete", "DeleteModelServer")
 def delete(probe: Probe) -> None:
     deployer = _deployer(probe)
     service = deployer.deploy("deleted")
@@ -329,7 +319,7 @@ def delete(probe: Probe) -> None:
     )
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     deployer = _deployer(probe)
     service = deployer.deployed()
@@ -342,7 +332,7 @@ def idempotent(probe: Probe) -> str:
     )
 
 
-@check("concurrent deploys", ("DeployModel", "FindModelServer"))
+@SUITE.check("concurrent deploys", ("DeployModel", "FindModelServer"))
 def concurrent(probe: Probe) -> str:
     deployer = _deployer(probe)
     deployer.deployed()

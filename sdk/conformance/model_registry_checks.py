@@ -11,17 +11,20 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Callable
 from typing import Any
+
+import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.service_checks import S, Service, on_threads, scratch_name
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads, scratch_name
 from flavorhost.generated.v1 import model_registry_pb2 as pb
 from flavorhost.generated.v1 import model_registry_pb2_grpc
 
 SERVICE = "flavorhost.v1.ModelRegistry"
-SUITE = Suite("model_registry")
+SUITE = Suite("model_registry", service=SERVICE)
+S = grpc.StatusCode
 NOT_FOUND, EXISTS, INVALID = "ENTITY_NOT_FOUND", "ENTITY_EXISTS", "INVALID_ARGUMENT"
 Stage = pb.ModelVersionStage
 
@@ -30,13 +33,9 @@ class Registry(Service):
     """Calls of the registry under test, and the names the kit registered."""
 
     def __init__(self, probe: Probe, scratch: str) -> None:
-        super().__init__(
-            probe,
-            model_registry_pb2_grpc.ModelRegistryStub,
-            pb.DESCRIPTOR.services_by_name["ModelRegistry"],
-        )
+        super().__init__(probe, model_registry_pb2_grpc.ModelRegistryStub)
         self.scratch = scratch
-        self.prefix = scratch_name("")
+        self.prefix = f"{scratch_name()}-"
 
     def name(self, what: str) -> str:
         """A model name of the kit's."""
@@ -69,9 +68,9 @@ def _registry(probe: Probe) -> Registry:
     return registry
 
 
-def default_config(temp: str) -> dict[str, Any]:
+def default_config(probe: Probe) -> dict[str, Any]:
     """The `local` flavor's shape: a fresh folder."""
-    return {"path": os.path.join(temp, "model_registry")}
+    return {"path": os.path.join(probe.temp, "model_registry")}
 
 
 def setup(probe: Probe) -> None:
@@ -92,19 +91,12 @@ SUITE.teardown = teardown
 SUITE.default_config = default_config
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the ModelRegistry service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
 def _same(got: Any, want: Any, what: str) -> None:
     if got != want:
         raise CheckFailed(f"{what} is {got!r}, want {want!r}")
 
 
-@check("register, get and list models", ("RegisterModel", "GetModel", "ListModels"))
+@SUITE.check("register, get and list models", ("RegisterModel", "GetModel", "ListModels"))
 def models(probe: Probe) -> None:
     registry = _registry(probe)
     name = registry.name("model")
@@ -134,7 +126,7 @@ def models(probe: Probe) -> None:
         raise CheckFailed(f"a model registered without description and metadata has {answer}")
 
 
-@check("model errors", ("RegisterModel", "GetModel", "UpdateModel", "DeleteModel"))
+@SUITE.check("model errors", ("RegisterModel", "GetModel", "UpdateModel", "DeleteModel"))
 def model_errors(probe: Probe) -> str:
     registry = _registry(probe)
     name = registry.name("twice")
@@ -153,7 +145,7 @@ def model_errors(probe: Probe) -> str:
     return "ENTITY_EXISTS, ENTITY_NOT_FOUND, INVALID_ARGUMENT as specified"
 
 
-@check("update a model", "UpdateModel")
+@SUITE.check("update a model", "UpdateModel")
 def update_model(probe: Probe) -> None:
     registry = _registry(probe)
     name = registry.name("updated")
@@ -182,7 +174,7 @@ def update_model(probe: Probe) -> None:
         raise CheckFailed("an empty description given to UpdateModel was not kept as set and ''")
 
 
-@check("register and get versions", ("RegisterModelVersion", "GetModelVersion"))
+@SUITE.check("register and get versions", ("RegisterModelVersion", "GetModelVersion"))
 def register_versions(probe: Probe) -> None:
     registry = _registry(probe)
     name = registry.name("versioned")  # not registered: RegisterModelVersion registers it
@@ -220,7 +212,7 @@ def register_versions(probe: Probe) -> None:
         raise CheckFailed(f"the flavor named two versions {third.version!r}")
 
 
-@check(
+@SUITE.check(
     "version errors",
     (
         "RegisterModelVersion",
@@ -271,7 +263,7 @@ def version_errors(probe: Probe) -> str:
     return "ENTITY_EXISTS, ENTITY_NOT_FOUND, INVALID_ARGUMENT as specified"
 
 
-@check("update a version", "UpdateModelVersion")
+@SUITE.check("update a version", "UpdateModelVersion")
 def update_version(probe: Probe) -> None:
     registry = _registry(probe)
     name = registry.name("staged")
@@ -306,7 +298,7 @@ def update_version(probe: Probe) -> None:
     _same(got, answer, "GetModelVersion after UpdateModelVersion")
 
 
-@check("list versions with filters", "ListModelVersions")
+@SUITE.check("list versions with filters", "ListModelVersions")
 def list_versions(probe: Probe) -> str:
     registry = _registry(probe)
     name = registry.name("listed")
@@ -352,7 +344,7 @@ def list_versions(probe: Probe) -> str:
     return "name, stage, metadata, source URI, order, count, created_after/before"
 
 
-@check("delete versions and models", ("DeleteModelVersion", "DeleteModel"))
+@SUITE.check("delete versions and models", ("DeleteModelVersion", "DeleteModel"))
 def delete(probe: Probe) -> None:
     registry = _registry(probe)
     name = registry.name("deleted")
@@ -382,7 +374,7 @@ def delete(probe: Probe) -> None:
         raise CheckFailed("a deleted model's versions are still listed")
 
 
-@check("model URI in the artifact store", "GetModelUriArtifactStore")
+@SUITE.check("model URI in the artifact store", "GetModelUriArtifactStore")
 def model_uri(probe: Probe) -> str:
     registry = _registry(probe)
     name = registry.name("located")
@@ -403,7 +395,7 @@ def model_uri(probe: Probe) -> str:
     return uri
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     registry = _registry(probe)
     name = registry.name("idem")
@@ -425,7 +417,7 @@ def idempotent(probe: Probe) -> str:
     return registry.idempotent(requests, snapshot)
 
 
-@check("concurrent versions", "RegisterModelVersion")
+@SUITE.check("concurrent versions", "RegisterModelVersion")
 def concurrent(probe: Probe) -> str:
     registry = _registry(probe)
     name = registry.name("concurrent")

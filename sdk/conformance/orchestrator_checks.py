@@ -15,7 +15,6 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +22,14 @@ import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Skip, Suite
 from flavorhost.conformance.probe import Probe
-from flavorhost.conformance.support import (
-    WAIT_SECONDS,
-    concurrently,
-    expect_unary_error,
-    json_object,
-    no_side_effect_methods,
-    poll,
-    same_twice,
-)
+from flavorhost.conformance.service import Service, no_side_effect_methods
+from flavorhost.conformance.support import WAIT_SECONDS, json_object, on_threads, poll
 from flavorhost.generated.v1 import orchestrator_pb2 as pb
 from flavorhost.generated.v1 import orchestrator_pb2_grpc, runs_pb2
 from flavorhost.home import HOME_ENV
 
 SERVICE = "flavorhost.v1.Orchestrator"
-SUITE = Suite("orchestrator")
+SUITE = Suite("orchestrator", service=SERVICE)
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
 UNSPECIFIED = runs_pb2.EXECUTION_STATUS_UNSPECIFIED
 TERMINAL = {runs_pb2.COMPLETED, runs_pb2.FAILED}
@@ -65,12 +57,11 @@ def _name(status: int) -> str:
     )
 
 
-class Runs:
+class Runs(Service):
     """The scratch folder, the kit's snapshots and calls to the orchestrator under test."""
 
     def __init__(self, probe: Probe) -> None:
-        self.probe = probe
-        self.stub = orchestrator_pb2_grpc.OrchestratorStub(probe.target.channel)
+        super().__init__(probe, orchestrator_pb2_grpc.OrchestratorStub)
         self.root = Path(tempfile.mkdtemp(prefix="flavorhost-conformance-orchestrator-"))
 
     def marker(self, run_id: str, step: str) -> Path:
@@ -132,14 +123,12 @@ class Runs:
         )
 
     def submit(self, snapshot: dict[str, Any]) -> pb.SubmitPipelineResponse:
-        reply: pb.SubmitPipelineResponse = self.probe.call(
-            self.stub.SubmitPipeline, self.request(snapshot)
-        )
+        reply: pb.SubmitPipelineResponse = self("SubmitPipeline", self.request(snapshot))
         json_object(reply.metadata_json, "metadata_json", empty_ok=True)
         return reply
 
     def status(self, run_id: str) -> int:
-        reply = self.probe.call(self.stub.FetchStatus, pb.FetchStatusRequest(run_id=run_id))
+        reply = self("FetchStatus", pb.FetchStatusRequest(run_id=run_id))
         return int(reply.status)
 
     def wait(self, snapshot: dict[str, Any], completes: bool = True) -> tuple[int, str]:
@@ -171,7 +160,7 @@ class Runs:
                     return runs_pb2.COMPLETED, "its steps' markers (FetchStatus: UNSPECIFIED)"
             return None
 
-        found = poll(ended, "the run's end")
+        found = poll(ended)
         if found is not None:
             return found
         if set(seen) == {UNSPECIFIED}:
@@ -206,17 +195,10 @@ def teardown(probe: Probe) -> None:
 SUITE.setup = setup
 SUITE.teardown = teardown
 # Every field of the `local` flavor's config has a default; other flavors need --config.
-SUITE.default_config = lambda temp: {}
+SUITE.default_config = lambda probe: {}
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the Orchestrator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("submit a run, follow it to completed", ("SubmitPipeline", "FetchStatus"))
+@SUITE.check("submit a run, follow it to completed", ("SubmitPipeline", "FetchStatus"))
 def run_completes(probe: Probe) -> str:
     runs = _runs(probe)
     snapshot = runs.snapshot([("first", [], 0), ("second", ["first"], 0)])
@@ -239,7 +221,7 @@ def run_completes(probe: Probe) -> str:
     return "; ".join(notes)
 
 
-@check("a failing step fails the run", ("SubmitPipeline", "FetchStatus"))
+@SUITE.check("a failing step fails the run", ("SubmitPipeline", "FetchStatus"))
 def run_fails(probe: Probe) -> str:
     runs = _runs(probe)
     snapshot = runs.snapshot([("breaks", [], 3), ("after", ["breaks"], 0)])
@@ -252,7 +234,7 @@ def run_fails(probe: Probe) -> str:
     return f"FAILED (seen by {how}); the later step did not run"
 
 
-@check("unknown run id", "FetchStatus")
+@SUITE.check("unknown run id", "FetchStatus")
 def unknown_run(probe: Probe) -> str:
     runs = _runs(probe)
     for run_id in (f"conformance-unknown-{uuid.uuid4().hex}", ""):
@@ -262,7 +244,7 @@ def unknown_run(probe: Probe) -> str:
     return "UNSPECIFIED, as the proto says"
 
 
-@check("malformed snapshots refused", "SubmitPipeline")
+@SUITE.check("malformed snapshots refused", "SubmitPipeline")
 def malformed(probe: Probe) -> str:
     runs = _runs(probe)
     no_command = runs.snapshot([("bare", [], 0)])
@@ -279,13 +261,8 @@ def malformed(probe: Probe) -> str:
         ("a step waiting on no step", unknown_upstream),
     ]
     for what, snapshot in cases:
-        expect_unary_error(
-            probe,
-            runs.stub.SubmitPipeline,
-            runs.request(snapshot),
-            INVALID,
-            "INVALID_ARGUMENT",
-            f"SubmitPipeline with {what}",
+        runs.expect(
+            "SubmitPipeline", runs.request(snapshot), INVALID, "INVALID_ARGUMENT", f"with {what}"
         )
     for refused in (no_command, cycle, unknown_upstream):
         status = runs.status(refused["run_id"])
@@ -294,25 +271,23 @@ def malformed(probe: Probe) -> str:
     return f"{len(cases)} refused with INVALID_ARGUMENT; their runs unknown"
 
 
-@check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
+@SUITE.check("read-only methods are idempotent", "(NO_SIDE_EFFECTS methods)")
 def idempotent(probe: Probe) -> str:
     runs = _runs(probe)
-    methods = no_side_effect_methods(pb.DESCRIPTOR.services_by_name["Orchestrator"])
+    methods = no_side_effect_methods(runs.descriptor)
     if methods != ["FetchStatus"]:
         raise CheckFailed(f"the kit knows FetchStatus only; NO_SIDE_EFFECTS methods are {methods}")
     snapshot = runs.snapshot([("only", [], 0)])
     runs.submit(snapshot)
     status, _ = runs.wait(snapshot)
     for run_id in (snapshot["run_id"], f"conformance-unknown-{uuid.uuid4().hex}"):
-        same_twice(
-            probe, runs.stub.FetchStatus, pb.FetchStatusRequest(run_id=run_id), "FetchStatus"
-        )
+        runs.same_twice("FetchStatus", pb.FetchStatusRequest(run_id=run_id))
     if runs.status(snapshot["run_id"]) != status:
         raise CheckFailed("an ended run's status changed after FetchStatus calls")
     return "FetchStatus of an ended and an unknown run, twice each"
 
 
-@check("concurrent submissions", ("SubmitPipeline", "FetchStatus"))
+@SUITE.check("concurrent submissions", ("SubmitPipeline", "FetchStatus"))
 def concurrent(probe: Probe) -> str:
     runs = _runs(probe)
     count = min(probe.concurrency, 4)
@@ -323,15 +298,13 @@ def concurrent(probe: Probe) -> str:
         ids[index] = runs.submit(snapshots[index]).orchestrator_run_id
         return ""
 
-    concurrently(count, submit)
+    on_threads(probe, count, submit)
 
     def follow(index: int) -> str:
         status, _ = runs.wait(snapshots[index])
         return "" if status == runs_pb2.COMPLETED else f"run {index} ended {_name(status)}"
 
-    problems = concurrently(count, follow)
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {count} runs: {problems[0]}")
+    on_threads(probe, count, follow)
     given = [i for i in ids if i]
     if len(set(given)) != len(given):
         raise CheckFailed(f"runs submitted together got the same orchestrator_run_id: {ids}")

@@ -6,12 +6,12 @@ import importlib
 import json
 import uuid
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.descriptor import ServiceDescriptor
 
-from flavorhost.conformance.checks import CheckFailed, describe
+from flavorhost.conformance.checks import CheckFailed, describe, one_line
 from flavorhost.conformance.target import Target
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import error_info
@@ -23,6 +23,7 @@ COMPONENT_SERVICE = "flavorhost.v1.StackComponent"
 HEALTH_SERVICE = "grpc.health.v1.Health"
 # Every call the kit makes is bounded; a sidecar that hangs fails the check, not the kit.
 CALL_TIMEOUT_SECONDS = 60.0
+R = TypeVar("R")
 
 
 def service_descriptor(kind: StackComponentType) -> ServiceDescriptor:
@@ -59,6 +60,7 @@ class Probe:
         config: dict[str, Any] | None,
         large_mib: int = 64,
         concurrency: int = 32,
+        temp: str = "",
     ) -> None:
         self.target = target
         self.kind = kind
@@ -74,8 +76,36 @@ class Probe:
         self.component = target.component or f"conformance-{uuid.uuid4().hex[:8]}"
         self.component_ready = bool(target.component)
         self.component_problem = ""
+        # The run's temp folder (the runner removes it at the end): where a suite's default
+        # config puts its folders.
+        self.temp = temp
+        # Whether `config` is the type suite's default_config (the kit's own), not the user's.
+        self.config_is_default = False
         # Suites keep their fixtures here (a scratch folder, ...), keyed by their area.
         self.state: dict[str, Any] = {}
+        self._closers: list[tuple[str, Callable[[], None]]] = []
+
+    # --- per-run resources ---------------------------------------------------------------------
+
+    def keep(self, key: str, resource: R, close: Callable[[R], None]) -> R:
+        """Keeps a resource the kit started for this run (a server, ...) in `state[key]`;
+        `close(resource)` runs when the run ends, whether or not the component got configured
+        or the suite's setup ran."""
+        self.state[key] = resource
+        self._closers.append((key, lambda: close(resource)))
+        return resource
+
+    def close(self) -> list[tuple[str, Exception]]:
+        """Closes what was kept, the last kept first; the errors, by key."""
+        errors: list[tuple[str, Exception]] = []
+        while self._closers:
+            key, close = self._closers.pop()
+            self.state.pop(key, None)
+            try:
+                close()
+            except Exception as error:
+                errors.append((key, error))
+        return errors
 
     # --- metadata ------------------------------------------------------------------------------
 
@@ -181,12 +211,7 @@ def expect_error(
         if got != code or (wanted and (info is None or info.reason not in wanted)):
             raise CheckFailed(f"expected {expected}, got {describe(error)}") from error
         return error
-    raise CheckFailed(f"expected {expected}, got OK ({_short(result)})")
-
-
-def _short(value: Any) -> str:
-    text = " ".join(str(value).split())
-    return text[:80] + ("..." if len(text) > 80 else "") if text else "empty reply"
+    raise CheckFailed(f"expected {expected}, got OK ({one_line(str(result), 80) or 'empty reply'})")
 
 
 def _method_name(method: Callable[..., Any]) -> str:

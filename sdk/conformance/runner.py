@@ -60,13 +60,13 @@ class Report:
         return sum(1 for r in self.results if r.outcome is outcome)
 
 
-def _fixture_failure(suite: Suite, stage: str, error: BaseException) -> Result:
+def _fixture_failure(area: str, stage: str, error: BaseException) -> Result:
     text = describe(error) if isinstance(error, grpc.RpcError) else f"{error}"
-    check = Check(f"{suite.area} {stage}", suite.area, ("(fixture)",), lambda probe: None)
+    check = Check(f"{area} {stage}", area, ("(fixture)",), lambda probe: None)
     return Result(check, Outcome.FAIL, one_line(f"{type(error).__name__}: {text}"))
 
 
-def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None, temp: str) -> None:
+def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None) -> None:
     """Reads PluginInfo and configures the kit's own component, when the kit holds the token."""
     target = probe.target
     if not target.token:
@@ -86,7 +86,8 @@ def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None, t
         probe.component_problem = f"GetPluginInfo failed: {describe(error)}"
         return
     if config is None and suite is not None and suite.default_config is not None:
-        config = suite.default_config(temp)
+        config = suite.default_config(probe)
+        probe.config_is_default = True
     probe.config = config if config is not None else {}
     try:
         probe.configure(probe.component, probe.config)
@@ -111,8 +112,8 @@ def run(
     if suite is None:
         report.notes.append(f"no {kind.value} suite yet: only lifecycle and component checks ran")
     suites = [lifecycle_checks.SUITE, component_checks.SUITE, *([suite] if suite else [])]
-    probe = Probe(target, kind, None, large_mib, concurrency)
     temp = tempfile.mkdtemp(prefix="flavorhost-conformance-")
+    probe = Probe(target, kind, None, large_mib, concurrency, temp)
 
     def record(result: Result) -> None:
         report.results.append(result)
@@ -120,7 +121,7 @@ def run(
             progress(result)
 
     try:
-        _prepare(probe, suite, config, temp)
+        _prepare(probe, suite, config)
         if probe.info is None and not target.token:
             report.notes.append(
                 "services assumed (Lifecycle, StackComponent and the type's): without the token "
@@ -132,6 +133,8 @@ def run(
         for check in last:
             record(run_check(check, probe))
     finally:
+        for key, error in probe.close():
+            record(_fixture_failure(key, "teardown", error))
         shutil.rmtree(temp, ignore_errors=True)
     return report
 
@@ -145,7 +148,7 @@ def _run_suite(
         try:
             suite.setup(probe)
         except Exception as error:
-            record(_fixture_failure(suite, "setup", error))
+            record(_fixture_failure(suite.area, "setup", error))
             for check in checks:
                 record(Result(check, Outcome.SKIP, f"the {suite.area} setup failed"))
             return
@@ -157,7 +160,7 @@ def _run_suite(
             try:
                 suite.teardown(probe)
             except Exception as error:
-                record(_fixture_failure(suite, "teardown", error))
+                record(_fixture_failure(suite.area, "teardown", error))
 
 
 def parse_config(text: str) -> dict[str, Any]:

@@ -14,20 +14,20 @@ import shutil
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 import grpc
 
 from flavorhost.conformance.checks import CheckFailed, Suite
-from flavorhost.conformance.probe import CALL_TIMEOUT_SECONDS, Probe
-from flavorhost.conformance.support import concurrently, expect_unary_error
+from flavorhost.conformance.probe import Probe
+from flavorhost.conformance.service import Service
+from flavorhost.conformance.support import on_threads, scratch_name
 from flavorhost.generated.v1 import component_pb2, step_operator_pb2_grpc
 from flavorhost.generated.v1 import step_operator_pb2 as pb
 from flavorhost.home import HOME_ENV
 
 SERVICE = "flavorhost.v1.StepOperator"
-SUITE = Suite("step_operator")
+SUITE = Suite("step_operator", service=SERVICE)
 VALUE_ENV = "FLAVORHOST_CONFORMANCE_VALUE"
 # argv: marker path ('' for none), then the exit code. Sleeps a little so that a Launch that
 # returns before its command ended is seen.
@@ -41,14 +41,13 @@ STEP_SCRIPT = (
 )
 
 
-class Scratch:
+class Scratch(Service):
     """The scratch folder and the kit's step runs."""
 
     def __init__(self, probe: Probe) -> None:
-        self.probe = probe
-        self.stub = step_operator_pb2_grpc.StepOperatorStub(probe.target.channel)
+        super().__init__(probe, step_operator_pb2_grpc.StepOperatorStub)
         self.root = Path(tempfile.mkdtemp(prefix="flavorhost-conformance-step-"))
-        self.run_name = f"conformance-{uuid.uuid4().hex[:8]}"
+        self.run_name = scratch_name()
 
     def info(self, step: str) -> component_pb2.StepRunInfo:
         return component_pb2.StepRunInfo(
@@ -71,7 +70,7 @@ class Scratch:
 
     def launch(self, step: str, marker: Path | None, exit_code: int, value: str = "") -> int:
         request = self.request(step, self.command(marker, exit_code), value)
-        return int(self.probe.call(self.stub.Launch, request).exit_code)
+        return int(self("Launch", request).exit_code)
 
 
 def _scratch(probe: Probe) -> Scratch:
@@ -92,17 +91,10 @@ def teardown(probe: Probe) -> None:
 SUITE.setup = setup
 SUITE.teardown = teardown
 # Every field of the `local` flavor's config has a default; other flavors need --config.
-SUITE.default_config = lambda temp: {}
+SUITE.default_config = lambda probe: {}
 
 
-def check(
-    name: str, rpcs: tuple[str, ...] | str = "Launch"
-) -> Callable[[Callable[[Probe], str | None]], Callable[[Probe], str | None]]:
-    """Declares a check of this suite, which needs the StepOperator service."""
-    return SUITE.check(name, rpcs, service=SERVICE)
-
-
-@check("launch runs the command and waits")
+@SUITE.check("launch runs the command and waits", "Launch")
 def launch_runs(probe: Probe) -> str:
     scratch = _scratch(probe)
     marker = scratch.root / "ran"
@@ -118,7 +110,7 @@ def launch_runs(probe: Probe) -> str:
     return "exit_code 0, the environment reached the command, Launch waited for it"
 
 
-@check("launch reports a failing command")
+@SUITE.check("launch reports a failing command", "Launch")
 def launch_failing(probe: Probe) -> str:
     scratch = _scratch(probe)
     for wanted in (1, 3, 42):
@@ -128,16 +120,14 @@ def launch_failing(probe: Probe) -> str:
     return "exit codes 1, 3 and 42 reported as such"
 
 
-@check("launch a missing executable")
+@SUITE.check("launch a missing executable", "Launch")
 def launch_missing_executable(probe: Probe) -> str:
     scratch = _scratch(probe)
     missing = str(scratch.root / "no-such-executable")
     # A flavor that swaps argv[0] for its own interpreter still gets a command that fails.
     request = scratch.request("missing", [missing, "-c", "import sys; sys.exit(9)"])
     try:
-        reply = scratch.stub.Launch(
-            request, metadata=probe.metadata(), timeout=CALL_TIMEOUT_SECONDS
-        )
+        reply = scratch.raw("Launch", request)
     except grpc.RpcError as error:
         code = error.code() if isinstance(error, grpc.Call) else None
         return f"refused with {code.name if code else 'an error'}"
@@ -146,21 +136,20 @@ def launch_missing_executable(probe: Probe) -> str:
     return f"exit_code {reply.exit_code}"
 
 
-@check("launch without a command")
+@SUITE.check("launch without a command", "Launch")
 def launch_without_command(probe: Probe) -> str:
     scratch = _scratch(probe)
-    expect_unary_error(
-        probe,
-        scratch.stub.Launch,
+    scratch.expect(
+        "Launch",
         scratch.request("empty", []),
         grpc.StatusCode.INVALID_ARGUMENT,
         "INVALID_ARGUMENT",
-        "Launch with an empty entrypoint_command",
+        "with an empty entrypoint_command",
     )
     return "INVALID_ARGUMENT"
 
 
-@check("concurrent launches")
+@SUITE.check("concurrent launches", "Launch")
 def concurrent_launches(probe: Probe) -> str:
     scratch = _scratch(probe)
     count = min(probe.concurrency, 4)
@@ -175,7 +164,5 @@ def concurrent_launches(probe: Probe) -> str:
             return f"launch {index} saw {marker.read_text()!r}, want {value!r}"
         return ""
 
-    problems = concurrently(count, one)
-    if problems:
-        raise CheckFailed(f"{len(problems)} of {count} failed: {problems[0]}")
+    on_threads(probe, count, one)
     return f"{count} at once, each with its own exit code and environment"
