@@ -14,7 +14,7 @@ import pytest
 
 from flavorhost import Client
 from flavorhost.enums import StackComponentType
-from flavorhost.flavors import BUILTIN_FLAVORS
+from flavorhost.flavors import BUILTIN_FLAVORS, BUILTIN_MANIFESTS
 from tests.conftest import (
     CLI_TIMEOUT_SECONDS,
     FLAVORHOST_BIN,
@@ -174,3 +174,17 @@ def test_a_command_that_exits_before_its_handshake_is_named_with_its_stderr() ->
     assert code == 1 and outcomes == {}
     assert "exited with code 4 before its handshake" in output
     assert sys.executable in output and "no flavor here" in output
+
+
+def test_every_builtin_flavor_is_run_through_the_kit() -> None:
+    """The runs above and in the two per-type files, together, cover every built-in flavor:
+    a new built-in flavor without a conformance run fails here."""
+    from tests.integration import test_conformance_types_a as types_a
+    from tests.integration import test_conformance_types_b as types_b
+
+    covered = {LOCAL_SOURCE, S3_SOURCE}
+    covered |= {types_a._source(module) for _, module, _ in types_a.BUILTINS}
+    covered |= {types_b.source(kind) for kind in types_b.FLAVORS}
+    assert covered == set(BUILTIN_FLAVORS)
+    # The one built-in manifest flavor, node_local, runs in the two node tests above.
+    assert [Path(p).parent for p in BUILTIN_MANIFESTS] == [NODE_FLAVOR]
