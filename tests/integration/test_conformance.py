@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from flavorhost import Client
+from flavorhost.conformance import runner, target
+from flavorhost.conformance.checks import Outcome
 from flavorhost.enums import StackComponentType
 from flavorhost.flavors import BUILTIN_FLAVORS, BUILTIN_MANIFESTS
 from tests.conftest import (
@@ -188,3 +190,14 @@ def test_every_builtin_flavor_is_run_through_the_kit() -> None:
     assert covered == set(BUILTIN_FLAVORS)
     # The one built-in manifest flavor, node_local, runs in the two node tests above.
     assert [Path(p).parent for p in BUILTIN_MANIFESTS] == [NODE_FLAVOR]
+
+
+def test_the_kit_runs_from_a_flavor_authors_own_test(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The example of docs/conformance.md, 'Using it from Python', as written there."""
+    monkeypatch.setenv("FLAVORHOST_FLAVOR_SOURCE", LOCAL_SOURCE)
+    with target.launch(f"{sys.executable} -m flavorhost.sidecar") as sidecar:
+        report = runner.run(sidecar, ARTIFACT_STORE, {"path": str(tmp_path)}, large_mib=8)
+    assert report.failed == [], [(r.check.name, r.reason) for r in report.failed]
+    assert report.count(Outcome.PASS) > 40 and report.count(Outcome.SKIP) == 0
