@@ -18,6 +18,7 @@ from flavorhost.config_schemas import ConfigSchema
 from flavorhost.configs import mask_secrets
 from flavorhost.enums import StackComponentType
 from flavorhost.errors import (
+    ComponentUnavailableError,
     ConfigValidationError,
     EntityExistsError,
     EntityNotFoundError,
@@ -226,7 +227,10 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         record = FlavorRecord(
             manifest.type, manifest.name, path, "", False, manifest=manifest.to_json()
         )
-        manifest_launch(record, manifest.launch)  # a missing program is refused now, not later
+        try:  # a missing program is refused now, not at the first call
+            manifest_launch(record, manifest.launch)
+        except ComponentUnavailableError as error:
+            raise FlavorSourceError(str(error)) from None
         return record
 
     @servicer_errors
