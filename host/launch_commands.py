@@ -55,16 +55,21 @@ def manifest_launch(flavor: FlavorRecord, launch: LaunchSpec) -> LaunchCommand:
     if os.sep in launch.command or "/" in launch.command:
         # Not resolve(): a venv's python is a symlink that only works under its own name.
         program = os.path.abspath(cwd / launch.command)
-        found = os.access(program, os.X_OK) and Path(program).is_file()
+        if not (os.access(program, os.X_OK) and Path(program).is_file()):
+            raise ComponentUnavailableError(
+                f"the command {launch.command!r} of {where} is not an executable file: "
+                f"{program} (relative to its working_dir {cwd}); fix launch.command or "
+                "launch.working_dir and register the manifest again"
+            )
     else:
         program = shutil.which(launch.command) or ""
-        found = bool(program)
-    if not found:
-        raise ComponentUnavailableError(
-            f"cannot start the sidecar of {where}: its command {launch.command!r} is not "
-            f"{'an executable file' if program else 'on PATH'}; install it (a Node.js flavor "
-            "needs `node` on the host's PATH) or fix launch.command and register the manifest again"
-        )
+        if not program:
+            raise ComponentUnavailableError(
+                f"the command {launch.command!r} of {where} is not on the host's PATH "
+                f"({os.environ.get('PATH', '')}); install it there, give launch.command as an "
+                "absolute path, or restart the host (`flavorhost host stop`) from a shell whose "
+                "PATH has it"
+            )
     return LaunchCommand(argv=[program, *launch.args], cwd=str(cwd.resolve()), env=launch.env)
 
 

@@ -99,6 +99,12 @@ def _label(kind: StackComponentType) -> str:
     return kind.value.replace("_", " ")
 
 
+def _a(kind: StackComponentType) -> str:
+    """`a` or `an` and the type's label: `an artifact store`, `a step operator`."""
+    label = _label(kind)
+    return f"{'an' if label[0] in 'aeiou' else 'a'} {label}"
+
+
 def open_database(path: Path, schema: str) -> sqlite3.Connection:
     """A connection to the registry file for any thread (callers serialize with a lock), in WAL
     mode with foreign keys enforced, with `schema`'s tables created if missing."""
@@ -146,7 +152,7 @@ class Registry:
             existing = self._flavor_row(db, flavor.type, flavor.name)
             if existing is not None and not replace:
                 raise EntityExistsError(
-                    f"a {_label(flavor.type)} flavor named {flavor.name!r} is already registered "
+                    f"{_a(flavor.type)} flavor named {flavor.name!r} is already registered "
                     f"(from {existing['source']}); give your flavor another name, or delete that "
                     f"one with `flavorhost {flavor.type.cli_name} flavor delete {flavor.name}`"
                 )
@@ -251,7 +257,7 @@ class Registry:
     ) -> ComponentRecord:
         """Records a new component (its flavor must exist)."""
         if not name:
-            raise ValueError(f"a {_label(kind)} needs a non-empty name")
+            raise ValueError(f"{_a(kind)} needs a non-empty name")
         check_call_timeout(call_timeout)
         now = time.time()
         record = ComponentRecord(
@@ -273,7 +279,7 @@ class Registry:
             taken = self._component_row(self._db, kind, name) is not None
         if taken:
             raise EntityExistsError(
-                f"a {_label(kind)} named {name!r} exists already; choose another name, or "
+                f"{_a(kind)} named {name!r} exists already; choose another name, or "
                 f"change it with `flavorhost {kind.cli_name} update {name} --FIELD=VALUE`"
             )
 

@@ -258,7 +258,7 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
         if existing is not None and existing.builtin:
             raise EntityExistsError(
                 f"{record.name!r} is the name of a built-in {kind.value.replace('_', ' ')} "
-                "flavor; give your flavor a globally unique name"
+                "flavor; give your flavor another name (names are unique within a component type)"
             )
         self._registry.put_flavor(record, replace=same_source)
         self._supervisor.forget_flavor(kind, record.name)

@@ -173,8 +173,13 @@ class SidecarProcess:
             process.wait(timeout=STOP_GRACE_SECONDS)
             channel.close()
             raise ComponentUnavailableError(
-                f"{what} says it serves {kind} flavor {info.flavor_name!r}; "
-                "re-register the flavor so the registry matches its class"
+                f"{what} says it serves {kind} flavor {info.flavor_name!r}"
+                + (
+                    f"; make the manifest's name and type ({flavor.source}) match what the "
+                    "sidecar answers, and register it again"
+                    if flavor.manifest
+                    else "; re-register the flavor so the registry matches its class"
+                )
             )
         logger.info("started %s: pid %d", what, process.pid)
         return cls(

@@ -12,6 +12,9 @@ import json
 from typing import Any, Protocol
 
 import jsonschema
+import referencing
+import referencing.exceptions
+import referencing.jsonschema
 from jsonschema.exceptions import ValidationError as SchemaValidationError
 from pydantic import BaseModel
 
@@ -115,6 +118,43 @@ def _json_type(value: object) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
+def _check_secret_marker(name: str, field: dict[str, Any]) -> None:
+    """A secret field is marked with `true` and holds text: secrets store their values as text."""
+    marker = field.get(SECRET_MARKER, False)
+    if not isinstance(marker, bool):
+        raise ValueError(f"config_schema property {name!r}: {SECRET_MARKER} must be true or false")
+    if marker and not (_types(field) and _types(field) <= {"string", "null"}):
+        raise ValueError(
+            f"config_schema property {name!r} is secret, so its type must be string (or "
+            '["string", "null"]): secret values are kept as text'
+        )
+
+
+def _references(node: object) -> list[str]:
+    """Every `$ref` in a schema, at any depth."""
+    if isinstance(node, dict):
+        own = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return own + [ref for value in node.values() for ref in _references(value)]
+    if isinstance(node, list):
+        return [ref for value in node for ref in _references(value)]
+    return []
+
+
+def _check_references(schema: dict[str, Any]) -> None:
+    """Refuses a `$ref` that points nowhere in the schema (it would fail at validation time)."""
+    base = "urn:flavorhost:config-schema"
+    resource = referencing.jsonschema.DRAFT202012.create_resource(schema)
+    resolver = referencing.Registry().with_resource(base, resource).resolver(base_uri=base)
+    for ref in _references(schema):
+        try:
+            resolver.lookup(ref)
+        except referencing.exceptions.Unresolvable:
+            raise ValueError(
+                f"config_schema's $ref {ref!r} points nowhere; config schemas are self-contained: "
+                'define it under "$defs" and refer to it as "#/$defs/NAME"'
+            ) from None
+
+
 def _field_path(error: SchemaValidationError) -> str:
     return ".".join(str(part) for part in error.absolute_path)
 
@@ -151,11 +191,13 @@ class JsonSchemaConfig:
         for name, field in properties.items():
             if not isinstance(field, dict):
                 raise ValueError(f"config_schema property {name!r} must be a schema object")
+            _check_secret_marker(name, field)
         for name in schema.get("required", []):
             if name not in properties:
                 raise ValueError(
                     f"config_schema requires {name!r} but has no property of that name"
                 )
+        _check_references(schema)
 
     def fields(self) -> list[FieldDescription]:
         return [
@@ -219,8 +261,9 @@ class JsonSchemaConfig:
             present = error.instance if isinstance(error.instance, dict) else {}
             required = error.validator_value if isinstance(error.validator_value, list) else []
             missing = [n for n in required if n not in present]
+            how = "" if prefix else "; pass --{}=VALUE"
             return [
-                (f"{prefix}{n}", f"field {prefix + n!r} is required; pass --{n}=VALUE")
+                (f"{prefix}{n}", f"field {prefix + n!r} is required{how.format(n)}")
                 for n in missing
             ]
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
 from flavorhost.config_schemas import JsonSchemaConfig
 from flavorhost.enums import StackComponentType
@@ -52,7 +52,8 @@ class LaunchSpec(BaseModel):
         taken = sorted(LAUNCH_ENV_NAMES & set(env))
         if taken:
             raise ValueError(
-                f"{', '.join(taken)} are set by the host for every launch; remove them from env"
+                f"the host sets {', '.join(taken)} for every launch; remove "
+                f"{'it' if len(taken) == 1 else 'them'} from env"
             )
         return env
 
@@ -65,7 +66,7 @@ class FlavorManifest(BaseModel):
     manifest_version: Literal[1] = Field(description="The version of this format: 1.")
     name: str = Field(pattern=NAME_PATTERN, description="The flavor's name, e.g. `node_local`.")
     type: StackComponentType = Field(description="Its component type, e.g. `artifact_store`.")
-    protocol_version: int = Field(description="The sidecar protocol it speaks: 1.")
+    protocol_version: StrictInt = Field(description="The sidecar protocol it speaks: 1.")
     description: str = ""
     docs_url: str = ""
     config_schema: dict[str, Any] = Field(

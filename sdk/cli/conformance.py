@@ -66,6 +66,11 @@ def conformance(
         raise click.UsageError("give exactly one of --component, --address or --command")
     if config_text and config_file:
         raise click.UsageError("give --config or --config-file, not both")
+    if component and (config_text or config_file):
+        raise click.UsageError(
+            "--config is for --command and --address; a registered component keeps the config "
+            f"it was registered with (`flavorhost {kind.cli_name} update {component} ...`)"
+        )
     if config_file is not None:
         config_text = config_file.read_text()
     config = runner.parse_config(config_text) if config_text else None

@@ -14,7 +14,7 @@ from flavorhost.conformance.probe import (
     Probe,
     expect_error,
 )
-from flavorhost.conformance.support import json_object
+from flavorhost.conformance.support import json_object, scratch_name
 from flavorhost.generated.v1 import component_pb2 as pb
 from flavorhost.generated.v1 import component_pb2_grpc
 
@@ -27,8 +27,10 @@ def _stub(probe: Probe) -> component_pb2_grpc.StackComponentStub:
 
 
 def _info() -> pb.StepRunInfo:
+    """A step run whose every name says the kit made it (a tracker may keep files for it)."""
+    run = scratch_name("run")
     return pb.StepRunInfo(
-        run_id="conformance-run", run_name="conformance", pipeline="p", step="s", settings_json="{}"
+        run_id=run, run_name=run, pipeline="conformance", step="hooks", settings_json="{}"
     )
 
 
@@ -67,10 +69,11 @@ def settings_not_an_object(probe: Probe) -> str:
 )
 def step_run_hooks(probe: Probe) -> None:
     stub = _stub(probe)
-    probe.call(stub.PrepareStepRun, pb.StepRunRequest(info=_info()))
-    reply = probe.call(stub.GetStepRunMetadata, pb.StepRunRequest(info=_info()))
+    info = _info()
+    probe.call(stub.PrepareStepRun, pb.StepRunRequest(info=info))
+    reply = probe.call(stub.GetStepRunMetadata, pb.StepRunRequest(info=info))
     json_object(reply.metadata_json, "GetStepRunMetadata's metadata_json")
-    probe.call(stub.CleanupStepRun, pb.CleanupStepRunRequest(info=_info(), step_failed=False))
+    probe.call(stub.CleanupStepRun, pb.CleanupStepRunRequest(info=info, step_failed=False))
 
 
 @SUITE.check(
@@ -78,7 +81,8 @@ def step_run_hooks(probe: Probe) -> None:
 )
 def pipeline_run_metadata(probe: Probe) -> None:
     reply = probe.call(
-        _stub(probe).GetPipelineRunMetadata, pb.PipelineRunMetadataRequest(run_id="conformance")
+        _stub(probe).GetPipelineRunMetadata,
+        pb.PipelineRunMetadataRequest(run_id=scratch_name("run")),
     )
     json_object(reply.metadata_json, "metadata_json")
 

@@ -128,6 +128,8 @@ def token_required(probe: Probe) -> str:
 
 @SUITE.check("health serving", "Health/Check", component=False)
 def health_serving(probe: Probe) -> str:
+    if not probe.target.token and not probe.target.component_metadata:
+        raise Skip(f"Health needs the token or a grant too: {probe.target.why_no_token}")
     metadata = probe.token_metadata() if probe.target.token else probe.metadata()
     stub = health_pb2_grpc.HealthStub(probe.target.channel)
     names = ["", LIFECYCLE_SERVICE, probe.service]

@@ -62,18 +62,20 @@ class Report:
 
 def _fixture_failure(area: str, stage: str, error: BaseException) -> Result:
     text = describe(error) if isinstance(error, grpc.RpcError) else f"{error}"
-    check = Check(f"{area} {stage}", area, ("(fixture)",), lambda probe: None)
+    check = Check(f"{area} {stage}", area, ("(fixture)",), _noop)
     return Result(check, Outcome.FAIL, one_line(f"{type(error).__name__}: {text}"))
 
 
-def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None) -> None:
-    """Reads PluginInfo and configures the kit's own component, when the kit holds the token."""
+def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None) -> Result | None:
+    """Reads PluginInfo and configures the kit's own component, when the kit holds the token;
+    a failure to configure it is a FAIL of its own (the checks that need it are then skipped,
+    and a run that checked nothing must not pass)."""
     target = probe.target
     if not target.token:
         probe.config = target.component_config if config is None else config
         if not target.component:
             probe.component_problem = target.why_no_token
-        return
+        return None
     try:
         probe.info = probe.lifecycle.GetPluginInfo(
             lifecycle_pb2.GetPluginInfoRequest(),
@@ -84,7 +86,7 @@ def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None) -
         probe.services = list(probe.info.services)
     except grpc.RpcError as error:
         probe.component_problem = f"GetPluginInfo failed: {describe(error)}"
-        return
+        return None
     if config is None and suite is not None and suite.default_config is not None:
         config = suite.default_config(probe)
         probe.config_is_default = True
@@ -94,8 +96,14 @@ def _prepare(probe: Probe, suite: Suite | None, config: dict[str, Any] | None) -
     except AssertionError as failure:
         hint = "" if config is not None else "; give the component's config with --config"
         probe.component_problem = f"Configure failed ({failure}){hint}"
-        return
+        check = Check("configure the kit's component", "lifecycle", ("Lifecycle/Configure",), _noop)
+        return Result(check, Outcome.FAIL, one_line(probe.component_problem))
     probe.component_ready = True
+    return None
+
+
+def _noop(probe: Probe) -> None:
+    """The body of a check the runner itself judges (fixtures)."""
 
 
 def run(
@@ -121,7 +129,9 @@ def run(
             progress(result)
 
     try:
-        _prepare(probe, suite, config)
+        unconfigured = _prepare(probe, suite, config)
+        if unconfigured is not None:
+            record(unconfigured)
         if probe.info is None and not target.token:
             report.notes.append(
                 "services assumed (Lifecycle, StackComponent and the type's): without the token "

@@ -178,6 +178,12 @@ def at_address(address: str, token: str = "") -> Target:
     """A sidecar listening at `unix:///PATH`, with its token if known."""
     if not address.startswith("unix:"):
         raise TargetError(f"--address {address!r} is not a unix socket; give unix:///PATH")
+    path = address.removeprefix("unix://")
+    if path.startswith("/") and not Path(path).exists():
+        raise TargetError(
+            f"nothing listens at {address}: {path} does not exist; start the sidecar first "
+            "(docs/protocol.md, Launch) or check the path it printed in its handshake"
+        )
     token = token or os.environ.get(TOKEN_ENV, "")
     return Target(
         how="address",

@@ -166,9 +166,16 @@ def main() -> None:
     if not token:
         sys.stderr.write(f"{TOKEN_ENV} is empty; the host gives every sidecar a token\n")
         raise SystemExit(1)
+    flavor_source = os.environ.get(FLAVOR_SOURCE_ENV, "")
+    if not flavor_source:
+        sys.stderr.write(
+            f"{FLAVOR_SOURCE_ENV} is not set: give the dotted path of the Flavor class this "
+            "sidecar serves, e.g. flavors.my_flavor.MyFlavor\n"
+        )
+        raise SystemExit(1)
     out = _reserve_stdout_for_the_handshake()
     serve(
-        flavor_source=os.environ[FLAVOR_SOURCE_ENV],
+        flavor_source=flavor_source,
         source_root=os.environ.get(SOURCE_ROOT_ENV) or None,
         socket_dir=Path(os.environ[SOCKET_DIR_ENV]),
         token=token,

@@ -190,7 +190,7 @@ def test_a_flavor_named_like_a_built_in_is_refused(cli: Cli, user_repo: Path) ->
         "flavor",
         "register",
         "flavors.clash.FileUrlArtifactStoreFlavor",
-        says=["'local' is the name of a built-in", "globally unique name"],
+        says=["'local' is the name of a built-in", "unique within a component type"],
     )
 
 

@@ -201,3 +201,50 @@ def test_the_kit_runs_from_a_flavor_authors_own_test(
         report = runner.run(sidecar, ARTIFACT_STORE, {"path": str(tmp_path)}, large_mib=8)
     assert report.failed == [], [(r.check.name, r.reason) for r in report.failed]
     assert report.count(Outcome.PASS) > 40 and report.count(Outcome.SKIP) == 0
+
+
+def test_a_sidecar_someone_else_started_with_and_without_its_token(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """--address: everything but the launch and Shutdown with the token; without it, only what
+    needs none, and nothing fails for lack of it."""
+    monkeypatch.setenv("FLAVORHOST_FLAVOR_SOURCE", LOCAL_SOURCE)
+    with target.launch(f"{sys.executable} -m flavorhost.sidecar") as sidecar:
+        address = f"unix://{sidecar.handshake.address}"  # type: ignore[union-attr]
+        config = json.dumps({"path": str(tmp_path)})
+        code, outcomes, output = conformance(
+            "artifact_store", "--address", address, "--token", sidecar.token, "--config", config
+        )
+        assert code == 0, output
+        skipped = {n for n, o in outcomes.items() if o == "SKIP"}
+        assert skipped == {"handshake line", "shutdown"}, output
+        code, outcomes, output = conformance("artifact_store", "--address", address)
+        assert code == 0, output
+        assert outcomes["health serving"] == "SKIP" and outcomes["token required"] == "PASS"
+        assert sidecar.process is not None and sidecar.process.poll() is None
+
+
+def test_a_sidecar_the_kit_cannot_configure_fails_the_run(tmp_path: Path) -> None:
+    """A run whose component could not be configured checked almost nothing: it must not pass."""
+    code, outcomes, output = conformance(
+        "artifact_store",
+        "--command",
+        SIDECAR,
+        "--config",
+        '{"path": "relative/store"}',
+        env={"FLAVORHOST_FLAVOR_SOURCE": LOCAL_SOURCE},
+    )
+    assert code == 1, output
+    assert failed(outcomes) == {"configure the kit's component"}, output
+    assert "INVALID_CONFIG" in output
+
+
+def test_bad_invocations_are_refused_before_anything_runs() -> None:
+    code, _, output = conformance("artifact_store", "--address", "unix:///nonexistent/x.sock")
+    assert code == 1 and "nothing listens at unix:///nonexistent/x.sock" in output
+    code, _, output = conformance("artifact_store", "--component", "x", "--config", "{}")
+    assert code == 2 and "--config is for --command and --address" in output
+    code, _, output = conformance("artifact_store")
+    assert code == 2 and "exactly one of --component, --address or --command" in output
+    code, _, output = conformance("blender", "--command", "x")
+    assert code == 2 and "'blender' is not a component type" in output

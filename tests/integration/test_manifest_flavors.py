@@ -168,7 +168,8 @@ def test_bad_manifests_are_refused_at_registration(
         str(_write(tmp_path / "a.json", nowhere)),
         ok=False,
     ).stderr
-    assert "its command 'no-such-sidecar-program' is not on PATH" in refused
+    assert "the command 'no-such-sidecar-program' of artifact_store flavor 'file_url'" in refused
+    assert "is not on the host's PATH" in refused
     wrong_group = cli(
         "orchestrator",
         "flavor",
@@ -206,5 +207,7 @@ def test_a_sidecar_that_is_not_the_manifests_flavor_is_refused(
     cli("artifact-store", "register", "o", "-f", "other", f"--path=file://{tmp_path}/o")
     cli("stack", "register", "s", "-a", "o", "-o", "default")
     cli("stack", "set", "s")
-    with pytest.raises(Exception, match="says it serves artifact_store flavor 'file_url'"):
+    with pytest.raises(
+        Exception, match="says it serves artifact_store flavor 'file_url'; make the manifest's name"
+    ):
         client.active_stack.artifact_store.exists(f"file://{tmp_path}/o/x")

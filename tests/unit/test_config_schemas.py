@@ -81,6 +81,7 @@ def test_nested_field_path_and_every_problem_at_once(schema: JsonSchemaConfig) -
     error = _error(schema, {"path": 5, "retries": -1, "options": {}, "tags": ["a", 2]})
     message = str(error)
     assert "field 'options.region' is required" in message
+    assert "--region" not in message  # a nested field has no option of its own
     assert "field 'path': expected string, got integer 5" in message
     assert "field 'retries': -1 is less than the minimum of 0" in message
     assert "field 'tags.1': expected string, got integer 2" in message
@@ -128,8 +129,31 @@ def test_pydantic_export_validates_the_same_way() -> None:
         ({"type": "array"}, 'give it "type": "object"'),
         ({"type": "object", "properties": {"a": {"type": "strin"}}}, "not a valid JSON Schema"),
         ({"type": "object", "required": ["a"]}, "requires 'a' but has no property"),
+        (
+            {"type": "object", "properties": {"a": {"$ref": "#/$defs/nope"}}},
+            "$ref '#/$defs/nope' points nowhere",
+        ),
+        (
+            {"type": "object", "properties": {"k": {"type": "integer", "flavorhost_secret": True}}},
+            "'k' is secret, so its type must be string",
+        ),
+        (
+            {"type": "object", "properties": {"k": {"type": "string", "flavorhost_secret": "yes"}}},
+            "flavorhost_secret must be true or false",
+        ),
     ],
 )
 def test_unusable_schemas_are_refused(schema: Any, problem: str) -> None:
-    with pytest.raises(ValueError, match=problem):
+    with pytest.raises(ValueError) as caught:
         JsonSchemaConfig.check(schema)
+    assert problem in str(caught.value)
+
+
+def test_references_within_the_schema_resolve() -> None:
+    schema = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/$defs/port"}},
+        "$defs": {"port": {"type": "integer"}},
+    }
+    JsonSchemaConfig.check(schema)
+    assert "expected integer" in str(_error(JsonSchemaConfig(schema), {"a": "x"}))

@@ -49,9 +49,10 @@ def test_the_builtin_manifests_are_valid() -> None:
         (_manifest(config_schema={"type": "string"}), '"type": "object"'),
         (
             _manifest(launch={"command": "x", "env": {"FLAVORHOST_SIDECAR_TOKEN": "t"}}),
-            "FLAVORHOST_SIDECAR_TOKEN are set by the host",
+            "the host sets FLAVORHOST_SIDECAR_TOKEN for every launch; remove it",
         ),
         (_manifest(manifest_version=2), "field 'manifest_version'"),
+        (_manifest(protocol_version="1"), "field 'protocol_version'"),
     ],
 )
 def test_bad_manifests_name_the_field(manifest: dict[str, Any], problem: str) -> None:
