@@ -284,4 +284,7 @@ class JsonSchemaConfig:
         if secret:  # the schema's own message would quote the value
             rule = f"{error.validator} {json.dumps(error.validator_value)}"
             return [(field, f"field {field!r} (secret): the value breaks the rule {rule}")]
-        return [(field, f"field {field!r}: {error.message}")]
+        described = self._properties.get(top, {}).get("description", "") if top == path else ""
+        return [
+            (field, f"field {field!r}: {error.message}" + (f" ({described})" if described else ""))
+        ]

@@ -29,7 +29,10 @@ class LocalArtifactStoreConfig(BaseArtifactStoreConfig):
             )
         expanded = os.path.expanduser(path)
         if not os.path.isabs(expanded):
-            raise ValueError(f"path {path!r} must be absolute, e.g. {os.path.abspath(expanded)!r}")
+            raise ValueError(
+                f"path {path!r} must be absolute (the store's process does not run where you "
+                f"do), e.g. {os.path.join('/data', expanded)!r}"
+            )
         return os.path.normpath(expanded)
 
     @property

@@ -211,3 +211,15 @@ def test_a_sidecar_that_is_not_the_manifests_flavor_is_refused(
         Exception, match="says it serves artifact_store flavor 'file_url'; make the manifest's name"
     ):
         client.active_stack.artifact_store.exists(f"file://{tmp_path}/o/x")
+
+
+def test_the_builtin_node_flavor_checks_its_config_in_the_host(cli: Cli) -> None:
+    """node_local's schema is checked at register time, with no Node.js needed."""
+    refused = cli(
+        "artifact-store", "register", "js", "-f", "node_local", "--path=relstore", ok=False
+    ).stderr
+    assert (
+        "invalid config for flavor 'node_local': field 'path': 'relstore' does not match" in refused
+    )
+    assert "(The absolute folder that holds the store's files" in refused
+    cli("artifact-store", "register", "js", "-f", "node_local", "--path=/tmp/js")

@@ -63,8 +63,8 @@ function parseConfig(configJson) {
     if (!path.isAbsolute(expanded)) {
       problem(
         'path',
-        `field 'path': Value error, path ${repr(values.path)} must be absolute, e.g. ` +
-          `${repr(path.resolve(expanded))}`,
+        `field 'path': Value error, path ${repr(values.path)} must be absolute (the store's ` +
+          `process does not run where you do), e.g. ${repr(path.join('/data', expanded))}`,
       );
     } else {
       root = path.normalize(expanded).replace(/(.)\/+$/, '$1');
