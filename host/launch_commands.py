@@ -7,26 +7,13 @@ manifest writes its launch the same way, so both paths describe one contract (do
 
 from __future__ import annotations
 
-import os
-import shutil
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from flavorhost.errors import ComponentUnavailableError
 from flavorhost.host.registry import FlavorRecord
-from flavorhost.manifests import FlavorManifest, LaunchSpec, manifest_folder
+from flavorhost.manifests import FlavorManifest, LaunchSpec
 from flavorhost.protocol import FLAVOR_SOURCE_ENV, SOURCE_ROOT_ENV
+from flavorhost.sidecar_launch import LaunchCommand, manifest_command
 
 PYTHON_SIDECAR_MODULE = "flavorhost.sidecar"
-
-
-@dataclass(frozen=True)
-class LaunchCommand:
-    """A sidecar's process, before the host adds the per-launch variables (cookie, token, ...)."""
-
-    argv: list[str]
-    cwd: str | None
-    env: dict[str, str] = field(default_factory=dict)
 
 
 def python_launch(flavor: FlavorRecord, python: str) -> LaunchCommand:
@@ -43,34 +30,16 @@ def python_launch(flavor: FlavorRecord, python: str) -> LaunchCommand:
 
 
 def manifest_launch(flavor: FlavorRecord, launch: LaunchSpec) -> LaunchCommand:
-    """A manifest's command, with its paths resolved from the manifest's folder; a missing
-    program or folder is a ComponentUnavailableError that says what to fix."""
+    """A manifest flavor's command; a missing program or folder is a ComponentUnavailableError
+    that says what to fix (the host's PATH is the one it was started with)."""
     where = f"{flavor.type.value} flavor {flavor.name!r} (manifest {flavor.source})"
-    cwd = manifest_folder(flavor.source) / launch.working_dir
-    if not cwd.is_dir():
+    try:
+        return manifest_command(launch, flavor.source, where)
+    except ValueError as error:
         raise ComponentUnavailableError(
-            f"the working_dir {launch.working_dir!r} of {where} is not a folder ({cwd}); fix "
-            "launch.working_dir and register the manifest again"
-        )
-    if os.sep in launch.command or "/" in launch.command:
-        # Not resolve(): a venv's python is a symlink that only works under its own name.
-        program = os.path.abspath(cwd / launch.command)
-        if not (os.access(program, os.X_OK) and Path(program).is_file()):
-            raise ComponentUnavailableError(
-                f"the command {launch.command!r} of {where} is not an executable file: "
-                f"{program} (relative to its working_dir {cwd}); fix launch.command or "
-                "launch.working_dir and register the manifest again"
-            )
-    else:
-        program = shutil.which(launch.command) or ""
-        if not program:
-            raise ComponentUnavailableError(
-                f"the command {launch.command!r} of {where} is not on the host's PATH "
-                f"({os.environ.get('PATH', '')}); install it there, give launch.command as an "
-                "absolute path, or restart the host (`flavorhost host stop`) from a shell whose "
-                "PATH has it"
-            )
-    return LaunchCommand(argv=[program, *launch.args], cwd=str(cwd.resolve()), env=launch.env)
+            f"{error}, then register the manifest again (or, for a program on another PATH, "
+            "restart the host from a shell that has it: `flavorhost host stop`)"
+        ) from None
 
 
 def launch_command(

@@ -18,7 +18,6 @@ import grpc
 from flavorhost import grants
 from flavorhost.errors import ComponentTimeoutError, ComponentUnavailableError, from_rpc_error
 from flavorhost.generated.v1 import lifecycle_pb2, lifecycle_pb2_grpc
-from flavorhost.host.launch_commands import LaunchCommand
 from flavorhost.host.registry import ComponentRecord, FlavorRecord
 from flavorhost.protocol import (
     COMPONENT_METADATA_KEY,
@@ -33,6 +32,7 @@ from flavorhost.protocol import (
 from flavorhost.sidecar_launch import (
     ExitedBeforeHandshakeError,
     HandshakeTimeoutError,
+    LaunchCommand,
     launch_environment,
     read_handshake,
 )

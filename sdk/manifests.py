@@ -135,8 +135,3 @@ def load_manifest(path: str | os.PathLike[str]) -> FlavorManifest:
     except OSError as error:
         raise FlavorSourceError(f"cannot read manifest {path}: {error.strerror}") from None
     return parse_manifest(text, str(path))
-
-
-def manifest_folder(path: str) -> Path:
-    """The folder a registered manifest's relative paths start from."""
-    return Path(path).parent

@@ -1,15 +1,18 @@
-"""The launcher's half of the launch contract (docs/protocol.md): a sidecar's environment, and
-reading its handshake line. Shared by the host and the conformance kit, which both launch
-sidecars."""
+"""The launcher's half of the launch contract (docs/protocol.md): a sidecar's command line and
+environment, and reading its handshake line. Shared by the host and the conformance kit, which
+both launch sidecars."""
 
 from __future__ import annotations
 
 import os
 import selectors
+import shutil
 import subprocess
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from flavorhost.manifests import LaunchSpec
 from flavorhost.protocol import (
     COOKIE_ENV,
     COOKIE_VALUE,
@@ -20,6 +23,44 @@ from flavorhost.protocol import (
 
 # How long to wait for an exited process to be reaped after its stdout closed.
 REAP_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class LaunchCommand:
+    """A sidecar's process, before the launcher adds the per-launch variables (cookie, ...)."""
+
+    argv: list[str]
+    cwd: str | None
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def manifest_command(launch: LaunchSpec, manifest_path: str, what: str) -> LaunchCommand:
+    """A manifest's `launch` with its paths resolved from the manifest's folder; ValueError
+    naming `what` and the fix when its folder or program is missing."""
+    cwd = Path(manifest_path).parent / launch.working_dir
+    if not cwd.is_dir():
+        raise ValueError(
+            f"the working_dir {launch.working_dir!r} of {what} is not a folder ({cwd}); fix "
+            "launch.working_dir"
+        )
+    if os.sep in launch.command or "/" in launch.command:
+        # Not resolve(): a venv's python is a symlink that only works under its own name.
+        program = os.path.abspath(cwd / launch.command)
+        if not (os.access(program, os.X_OK) and Path(program).is_file()):
+            raise ValueError(
+                f"the command {launch.command!r} of {what} is not an executable file: "
+                f"{program} (relative to its working_dir {cwd}); fix launch.command or "
+                "launch.working_dir"
+            )
+    else:
+        program = shutil.which(launch.command) or ""
+        if not program:
+            raise ValueError(
+                f"the command {launch.command!r} of {what} is not on the PATH of this "
+                f"process ({os.environ.get('PATH', '')}); install it there or give "
+                "launch.command as an absolute path"
+            )
+    return LaunchCommand([program, *launch.args], str(cwd.resolve()), dict(launch.env))
 
 
 class HandshakeTimeoutError(TimeoutError):

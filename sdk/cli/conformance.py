@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -10,7 +11,10 @@ from flavorhost.cli.output import table
 from flavorhost.conformance import runner, target
 from flavorhost.conformance.checks import Outcome, Result, one_line
 from flavorhost.enums import StackComponentType
-from flavorhost.protocol import TOKEN_ENV
+from flavorhost.errors import FlavorSourceError
+from flavorhost.manifests import load_manifest
+from flavorhost.protocol import COMPONENT_TYPE_ENV, FLAVOR_NAME_ENV, TOKEN_ENV
+from flavorhost.sidecar_launch import LaunchCommand, manifest_command
 
 TYPES = [kind.value for kind in StackComponentType]
 
@@ -24,11 +28,37 @@ def _kind(value: str) -> StackComponentType:
         ) from None
 
 
+def _manifest_command(path: str, kind: StackComponentType) -> LaunchCommand:
+    """The launch of a manifest's sidecar, as the host would run it."""
+    try:
+        manifest = load_manifest(path)
+        if manifest.type != kind:
+            raise click.UsageError(
+                f"manifest {path} declares a flavor of type {manifest.type.value}; run "
+                f"`flavorhost conformance {manifest.type.cli_name} --manifest {path}`"
+            )
+        command = manifest_command(manifest.launch, os.path.abspath(path), f"manifest {path}")
+    except (FlavorSourceError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    return LaunchCommand(
+        command.argv,
+        command.cwd,
+        {**command.env, FLAVOR_NAME_ENV: manifest.name, COMPONENT_TYPE_ENV: manifest.type.value},
+    )
+
+
 @click.command(name="conformance")
 @click.argument("type_name", metavar="TYPE")
 @click.option("--component", default="", help="A component registered with the running host.")
 @click.option("--address", default="", help="A running sidecar's socket, unix:///PATH.")
 @click.option("--command", "command", default="", help="Launch this sidecar command (no shell).")
+@click.option(
+    "--manifest",
+    "manifest_path",
+    default="",
+    help="Launch the sidecar of this flavor manifest as the host would (its command, folder "
+    "and environment).",
+)
 @click.option("--token", default="", help=f"The sidecar's token with --address (or ${TOKEN_ENV}).")
 @click.option("--config", "config_text", default="", help="The config JSON to Configure with.")
 @click.option(
@@ -49,6 +79,7 @@ def conformance(
     component: str,
     address: str,
     command: str,
+    manifest_path: str,
     token: str,
     config_text: str,
     config_file: Path | None,
@@ -59,16 +90,19 @@ def conformance(
 ) -> None:
     """Check that a sidecar of TYPE speaks the flavorhost protocol (exit 1 if a check fails).
 
-    Name the sidecar with exactly one of --component, --address or --command.
+    Name the sidecar with exactly one of --component, --address, --command or --manifest.
     """
     kind = _kind(type_name)
-    if sum(bool(x) for x in (component, address, command)) != 1:
-        raise click.UsageError("give exactly one of --component, --address or --command")
+    if sum(bool(x) for x in (component, address, command, manifest_path)) != 1:
+        raise click.UsageError(
+            "give exactly one of --component, --address, --command or --manifest"
+        )
     if config_text and config_file:
         raise click.UsageError("give --config or --config-file, not both")
     if component and (config_text or config_file):
         raise click.UsageError(
-            "--config is for --command and --address; a registered component keeps the config "
+            "--config is for --command, --manifest and --address; a registered component keeps "
+            "the config "
             f"it was registered with (`flavorhost {kind.cli_name} update {component} ...`)"
         )
     if config_file is not None:
@@ -77,6 +111,9 @@ def conformance(
     try:
         if command:
             reached = target.launch(command, handshake_timeout)
+        elif manifest_path:
+            reached = target.launch(_manifest_command(manifest_path, kind), handshake_timeout)
+            reached.how = "manifest"
         elif address:
             reached = target.at_address(address, token)
         else:

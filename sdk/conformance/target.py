@@ -37,6 +37,7 @@ from flavorhost.protocol import (
 from flavorhost.sidecar_launch import (
     ExitedBeforeHandshakeError,
     HandshakeTimeoutError,
+    LaunchCommand,
     launch_environment,
     read_handshake,
 )
@@ -120,11 +121,15 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.stdout.close()
 
 
-def launch(command: str, handshake_timeout: float = 60.0) -> Target:
-    """Starts `command` (shlex-split, no shell) as a sidecar and reads its handshake."""
-    argv = shlex.split(command)
+def launch(command: str | LaunchCommand, handshake_timeout: float = 60.0) -> Target:
+    """Starts `command` (a command line, shlex-split, no shell; or a manifest's resolved launch
+    with its folder and environment) as a sidecar and reads its handshake."""
+    if isinstance(command, str):
+        command = LaunchCommand(shlex.split(command), None)
+    argv = command.argv
     if not argv:
         raise TargetError("--command is empty; give the sidecar's command line")
+    shown = shlex.join(argv)
     # Short (socket paths have a 107-byte limit) and private (mkdtemp makes it 0700).
     temp_dir = tempfile.mkdtemp(prefix="fhc-")
     socket_dir = Path(temp_dir) / "s"
@@ -138,11 +143,12 @@ def launch(command: str, handshake_timeout: float = 60.0) -> Target:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=stderr,
-                env=launch_environment(token, socket_dir),
+                env=launch_environment(token, socket_dir, **command.env),
+                cwd=command.cwd,
             )
     except OSError as error:
         shutil.rmtree(temp_dir, ignore_errors=True)
-        raise TargetError(f"could not run the sidecar command {command!r}: {error}") from error
+        raise TargetError(f"could not run the sidecar command {shown!r}: {error}") from error
     target = Target(
         how="command",
         channel=grpc.insecure_channel("unix:///nonexistent", options=LOCAL_GRPC_OPTIONS),
@@ -162,7 +168,7 @@ def launch(command: str, handshake_timeout: float = 60.0) -> Target:
         }[type(error)]
         _stop(process)
         message = (
-            f"the sidecar command {command!r} {what}; its stderr ends with:\n"
+            f"the sidecar command {shown!r} {what}; its stderr ends with:\n"
             f"{target.stderr_tail() or '(nothing)'}"
         )
         target.close()

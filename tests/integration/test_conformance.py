@@ -137,6 +137,21 @@ def test_node_local_passes_when_the_kit_launches_it() -> None:
 
 
 @pytest.mark.skipif(bool(NODE_MISSING), reason=NODE_MISSING)
+def test_node_local_passes_launched_from_its_manifest(tmp_path: Path) -> None:
+    """--manifest: the kit runs the manifest's command in its folder, as the host would, from
+    any working directory."""
+    manifest = NODE_FLAVOR / "flavor.json"
+    code, outcomes, output = conformance(
+        "artifact-store", "--manifest", str(manifest), "--large-mib", "8", cwd=tmp_path
+    )
+    assert code == 0, output
+    assert failed(outcomes) == set() and outcomes["shutdown"] == "PASS", output
+    assert "(artifact_store, --manifest)" in output
+    code, _, output = conformance("orchestrator", "--manifest", str(manifest))
+    assert code == 2 and "declares a flavor of type artifact_store" in output
+
+
+@pytest.mark.skipif(bool(NODE_MISSING), reason=NODE_MISSING)
 def test_node_local_passes_as_a_registered_component(client: Client, tmp_path: Path) -> None:
     """Registered from its manifest by the host, reached through the host's grant."""
     client.register_component(
@@ -243,8 +258,8 @@ def test_bad_invocations_are_refused_before_anything_runs() -> None:
     code, _, output = conformance("artifact_store", "--address", "unix:///nonexistent/x.sock")
     assert code == 1 and "nothing listens at unix:///nonexistent/x.sock" in output
     code, _, output = conformance("artifact_store", "--component", "x", "--config", "{}")
-    assert code == 2 and "--config is for --command and --address" in output
+    assert code == 2 and "--config is for --command, --manifest and --address" in output
     code, _, output = conformance("artifact_store")
-    assert code == 2 and "exactly one of --component, --address or --command" in output
+    assert code == 2 and "exactly one of --component, --address, --command or --manifest" in output
     code, _, output = conformance("blender", "--command", "x")
     assert code == 2 and "'blender' is not a component type" in output

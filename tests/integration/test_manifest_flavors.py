@@ -169,7 +169,7 @@ def test_bad_manifests_are_refused_at_registration(
         ok=False,
     ).stderr
     assert "the command 'no-such-sidecar-program' of artifact_store flavor 'file_url'" in refused
-    assert "is not on the host's PATH" in refused
+    assert "is not on the PATH of this process" in refused and "restart the host" in refused
     wrong_group = cli(
         "orchestrator",
         "flavor",
