@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -18,13 +16,12 @@ from flavorhost.conformance.checks import Outcome
 from flavorhost.enums import StackComponentType
 from flavorhost.flavors import BUILTIN_FLAVORS, BUILTIN_MANIFESTS
 from tests.conftest import (
-    CLI_TIMEOUT_SECONDS,
-    FLAVORHOST_BIN,
     NODE_FLAVOR,
     NODE_MISSING,
     REPO,
     s3_config,
 )
+from tests.integration.conformance_runs import run_kit
 
 ARTIFACT_STORE = StackComponentType.ARTIFACT_STORE
 LOCAL_SOURCE = next(s for s in BUILTIN_FLAVORS if ".local_artifact_store." in s)
@@ -49,21 +46,8 @@ def conformance(
     *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> tuple[int, dict[str, str], str]:
     """Runs the kit; returns its exit code, each check's result, and its whole output."""
-    result = subprocess.run(
-        [FLAVORHOST_BIN, "conformance", *args],
-        env={**os.environ, **(env or {})},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT_SECONDS * 2,
-        check=False,
-    )
-    outcomes = {}
-    for line in result.stdout.splitlines():
-        columns = re.split(r"\s{2,}", line.strip())
-        if len(columns) >= 4 and columns[3] in ("PASS", "FAIL", "SKIP"):
-            outcomes[columns[0]] = columns[3]
-    return result.returncode, outcomes, result.stdout + result.stderr
+    code, rows, output = run_kit(*args, env=env, cwd=cwd)
+    return code, {row.check: row.outcome for row in rows}, output
 
 
 def failed(outcomes: dict[str, str]) -> set[str]:

@@ -5,9 +5,6 @@ whose bugs must be exactly the failures."""
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,7 +14,8 @@ import pytest
 from flavorhost.conformance.probe import service_descriptor
 from flavorhost.enums import StackComponentType
 from flavorhost.flavors import BUILTIN_FLAVORS
-from tests.conftest import CLI_TIMEOUT_SECONDS, FLAVORHOST_BIN, REPO
+from tests.conftest import REPO
+from tests.integration.conformance_runs import Row, run_kit
 
 SIDECAR = f"{sys.executable} -m flavorhost.sidecar"
 FIXTURE_ROOT = REPO / "tests" / "fixtures" / "conformance_types_a_repo"
@@ -27,30 +25,9 @@ def _source(module: str) -> str:
     return next(s for s in BUILTIN_FLAVORS if f".{module}." in s)
 
 
-class Row:
-    """One line of the kit's table."""
-
-    def __init__(self, columns: list[str]) -> None:
-        self.check, self.area, rpcs, self.outcome = columns[:4]
-        self.rpcs = {r.strip() for r in rpcs.split(",")}
-
-
 def conformance(kind: str, *args: str, env: dict[str, str]) -> tuple[int, list[Row], str]:
     """Runs the kit against a sidecar it launches; its exit code, table rows and output."""
-    result = subprocess.run(
-        [FLAVORHOST_BIN, "conformance", kind, "--command", SIDECAR, *args],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT_SECONDS * 2,
-        check=False,
-    )
-    rows = []
-    for line in result.stdout.splitlines():
-        columns = re.split(r"\s{2,}", line.strip())
-        if len(columns) >= 4 and columns[3] in ("PASS", "FAIL", "SKIP"):
-            rows.append(Row(columns))
-    return result.returncode, rows, result.stdout + result.stderr
+    return run_kit(kind, "--command", SIDECAR, *args, env=env)
 
 
 # (type, built-in flavor module, --config). The alerter and container registry suites make
@@ -80,7 +57,7 @@ def test_builtin_flavor_passes_and_every_rpc_is_covered(
     assert ours and all(r.outcome == "PASS" for r in ours), output
     # From the generated descriptor: a new RPC without a passing check fails here.
     rpcs = {m.name for m in service_descriptor(kind).methods}
-    covered = set().union(*(r.rpcs for r in ours))
+    covered = set().union(*(r.rpc_names for r in ours))
     assert rpcs - covered == set(), output
     assert "0 failed" in output
 

@@ -5,9 +5,6 @@ wrong flavors whose bugs must be exactly the failures."""
 from __future__ import annotations
 
 import json
-import os
-import re
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,8 @@ from flavorhost.conformance.feature_store_checks import JOIN_KEY, write_fixture
 from flavorhost.conformance.probe import service_descriptor
 from flavorhost.enums import StackComponentType
 from flavorhost.flavors import BUILTIN_FLAVORS
-from tests.conftest import CLI_TIMEOUT_SECONDS, FLAVORHOST_BIN, REPO
+from tests.conftest import REPO
+from tests.integration.conformance_runs import Row, run_kit
 
 SIDECAR = f"{sys.executable} -m flavorhost.sidecar"
 FIXTURE_ROOT = REPO / "tests" / "fixtures" / "conformance_b_repo"
@@ -50,28 +48,13 @@ def config(kind: StackComponentType, tmp: Path) -> dict[str, Any]:
     return {"path": str(tmp / kind.value)}
 
 
-def conformance(kind: StackComponentType, flavor: str, settings: dict[str, Any], root: str = ""):
+def conformance(
+    kind: StackComponentType, flavor: str, settings: dict[str, Any], root: str = ""
+) -> tuple[int, list[Row], str]:
     """Runs the kit against a launched sidecar; its exit code, rows and whole output."""
-    env = {**os.environ, "FLAVORHOST_FLAVOR_SOURCE": flavor}
-    if root:
-        env["FLAVORHOST_SOURCE_ROOT"] = root
-    result = subprocess.run(
-        [
-            *(FLAVORHOST_BIN, "conformance", kind.value, "--command", SIDECAR),
-            *("--config", json.dumps(settings), "--concurrency", "8"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CLI_TIMEOUT_SECONDS * 3,
-        check=False,
-    )
-    rows = []
-    for line in result.stdout.splitlines():
-        columns = re.split(r"\s{2,}", line.strip())
-        if len(columns) >= 4 and columns[3] in ("PASS", "FAIL", "SKIP"):
-            rows.append(columns)
-    return result.returncode, rows, result.stdout + result.stderr
+    env = {"FLAVORHOST_FLAVOR_SOURCE": flavor, **({"FLAVORHOST_SOURCE_ROOT": root} if root else {})}
+    config = ("--config", json.dumps(settings), "--concurrency", "8")
+    return run_kit(kind.value, "--command", SIDECAR, *config, env=env)
 
 
 @pytest.mark.parametrize("kind", list(FLAVORS), ids=lambda kind: kind.value)
