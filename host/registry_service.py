@@ -105,7 +105,10 @@ class RegistryService(host_pb2_grpc.RegistryServicer):
     def _flavor_message(self, flavor: FlavorRecord) -> pb.Flavor:
         loaded = self._load(flavor)
         environment = self._environments.state(flavor.requirements, flavor.python)
-        manifest = loaded.manifest or FlavorManifest(
+        # A Python flavor's manifest is generated here, not given: it is built without the checks
+        # a registered manifest must pass (a class may have, say, a dict secret field), so
+        # describing any flavor works; registering the export still applies them.
+        manifest = loaded.manifest or FlavorManifest.model_construct(
             manifest_version=MANIFEST_VERSION,
             name=flavor.name,
             type=flavor.type,

@@ -223,3 +223,36 @@ def test_the_builtin_node_flavor_checks_its_config_in_the_host(cli: Cli) -> None
     )
     assert "(The absolute folder that holds the store's files" in refused
     cli("artifact-store", "register", "js", "-f", "node_local", "--path=/tmp/js")
+
+
+def test_any_python_flavor_exports_even_one_a_manifest_could_not_declare(
+    cli: Cli, user_repo: Path, tmp_path: Path
+) -> None:
+    """A class with a non-text secret field still describes as a manifest; registering that
+    export is refused with the reason, as for any manifest."""
+    (user_repo / "flavors" / "header_store.py").write_text(
+        "from typing import Dict, Optional\n"
+        "from flavors.file_url_config import FileUrlArtifactStoreConfig\n"
+        "from flavors.file_url_flavor import FileUrlArtifactStoreFlavor\n"
+        "from flavorhost.secrets import SecretField\n\n\n"
+        "class HeaderConfig(FileUrlArtifactStoreConfig):\n"
+        "    headers: Optional[Dict[str, str]] = SecretField(default=None)\n\n\n"
+        "class HeaderFlavor(FileUrlArtifactStoreFlavor):\n"
+        "    name = 'headers'\n"
+        "    config_class = HeaderConfig\n"
+    )
+    cli("artifact-store", "flavor", "register", "flavors.header_store.HeaderFlavor")
+    exported = json.loads(
+        cli("artifact-store", "flavor", "describe", "headers", "--manifest").stdout
+    )
+    assert exported["config_schema"]["properties"]["headers"]["flavorhost_secret"] is True
+    cli("artifact-store", "flavor", "delete", "headers")
+    refused = cli(
+        "artifact-store",
+        "flavor",
+        "register",
+        "--manifest",
+        str(_write(tmp_path / "h.json", exported)),
+        ok=False,
+    ).stderr
+    assert "property 'headers' is secret, so its type must be string" in refused
